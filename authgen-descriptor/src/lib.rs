@@ -1,0 +1,13 @@
+//! Endpoint descriptors for token-issuing APIs.
+//!
+//! - [`model`]: the descriptor types (always available; this is all the macro needs).
+//! - [`parse`] (feature `parse`): documentation pages → descriptors.
+//!
+//! See the repository README for the descriptor format and the data flow.
+#![forbid(unsafe_code)]
+
+pub mod model;
+#[cfg(feature = "parse")]
+pub mod parse;
+
+pub use model::{Descriptor, Endpoint, LoadError, SCHEMA_VERSION};

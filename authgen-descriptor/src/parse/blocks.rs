@@ -1,0 +1,164 @@
+//! The format-neutral shape every reader produces: a flat list of blocks in page order.
+//!
+//! Readers only turn syntax into blocks; everything about what the blocks *mean* (which table
+//! holds the request parameters, which sample is an error) is decided in `extract`.
+
+/// A piece of a page, with the 1-based line it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading (`#`..`######`, `<h1>`..`<h6>`).
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// Plain text.
+        text: String,
+        /// Line.
+        line: u32,
+    },
+    /// A paragraph made only of bold text (`**Headers**`) or a tab title: names what follows.
+    Label {
+        /// Plain text.
+        text: String,
+        /// Line.
+        line: u32,
+    },
+    /// Prose; soft line breaks kept as `\n`.
+    Paragraph {
+        /// Plain text.
+        text: String,
+        /// Line.
+        line: u32,
+    },
+    /// A list item (`* 请求类型 : POST`, `<li>`).
+    Item {
+        /// Plain text.
+        text: String,
+        /// Line.
+        line: u32,
+    },
+    /// An admonition (`:::caution` in MDX).
+    Note {
+        /// `caution`, `tip`, ...
+        kind: String,
+        /// Plain text.
+        text: String,
+        /// Line.
+        line: u32,
+    },
+    /// A table.
+    Table(Table),
+    /// A code block or `<pre>`.
+    Code {
+        /// The fence's info string, if any.
+        lang: Option<String>,
+        /// The code, verbatim.
+        text: String,
+        /// Line of the opening fence.
+        line: u32,
+    },
+}
+
+impl Block {
+    /// The line the block starts on.
+    pub fn line(&self) -> u32 {
+        match self {
+            Block::Heading { line, .. }
+            | Block::Label { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::Item { line, .. }
+            | Block::Note { line, .. }
+            | Block::Code { line, .. } => *line,
+            Block::Table(t) => t.line,
+        }
+    }
+
+    /// Shifts every line number by `offset` (for HTML embedded at some line of a Markdown page).
+    pub fn shift_lines(&mut self, offset: u32) {
+        match self {
+            Block::Heading { line, .. }
+            | Block::Label { line, .. }
+            | Block::Paragraph { line, .. }
+            | Block::Item { line, .. }
+            | Block::Note { line, .. }
+            | Block::Code { line, .. } => *line += offset,
+            Block::Table(t) => {
+                t.line += offset;
+                for row in &mut t.rows {
+                    row.line += offset;
+                }
+            }
+        }
+    }
+}
+
+/// A table: header cells and body rows, cells as plain text (`<br>` kept as `\n`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Body rows.
+    pub rows: Vec<Row>,
+    /// Line of the header.
+    pub line: u32,
+}
+
+/// A table row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Row {
+    /// Cells, as plain text.
+    pub cells: Vec<String>,
+    /// Nesting depth of the row's first cell (YApi shows children with `padding-left` and `├─`).
+    pub depth: u8,
+    /// Line.
+    pub line: u32,
+}
+
+/// Maps byte offsets in a text to 1-based line numbers.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line(&self, offset: usize) -> u32 {
+        let index = self.starts.partition_point(|&start| start <= offset);
+        u32::try_from(index.max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// Collapses runs of white space inside each line, trims lines and drops empty ones.
+pub fn tidy_text(text: &str) -> String {
+    text.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_from_one() {
+        let index = LineIndex::new("a\nbc\n\nd");
+        assert_eq!(index.line(0), 1);
+        assert_eq!(index.line(2), 2);
+        assert_eq!(index.line(5), 3);
+        assert_eq!(index.line(6), 4);
+        assert_eq!(index.line(100), 4);
+    }
+
+    #[test]
+    fn tidy_text_folds_space_and_blank_lines() {
+        assert_eq!(tidy_text("  a   b \n\n  c\t d  "), "a b\nc d");
+    }
+}

@@ -1,0 +1,455 @@
+//! Blocks → endpoints: find each endpoint's method and path, split the page into one segment per
+//! endpoint, then read parameters, response, envelope, token, expiry and errors from each segment.
+
+mod envelope;
+mod request;
+mod response;
+pub(crate) mod text;
+
+use std::collections::BTreeMap;
+
+use super::blocks::{Block, Table};
+use super::diagnostics::Diagnostic;
+use super::read::Document;
+use super::vocab::{self, Column, Key, Section};
+use crate::model::{Endpoint, Method, Resource, Source};
+use text::{PageUrl, parse_url};
+
+/// What one page yields.
+#[derive(Debug, Default)]
+pub struct PageExtract {
+    /// Endpoints in page order.
+    pub endpoints: Vec<Endpoint>,
+    /// Protected resources the page names.
+    pub resources: Vec<Resource>,
+    /// Warnings and per-endpoint errors.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The section and label a block sits under.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Context {
+    pub section: Option<Section>,
+    pub label: Option<String>,
+    pub heading: Option<String>,
+}
+
+/// A page with the context of each block, shared by the extractors.
+pub(crate) struct Page<'a> {
+    pub doc: &'a Document,
+    pub context: Vec<Context>,
+}
+
+impl Page<'_> {
+    pub fn source(&self, line: u32) -> Source {
+        Source {
+            page: self.doc.page.clone(),
+            line,
+        }
+    }
+
+    pub fn section(&self, index: usize) -> Section {
+        self.context
+            .get(index)
+            .and_then(|c| c.section)
+            .unwrap_or(Section::Other)
+    }
+}
+
+/// A column-classified table.
+pub(crate) struct Columns {
+    pub kinds: Vec<Option<Column>>,
+}
+
+impl Columns {
+    pub fn new(table: &Table) -> Self {
+        Self {
+            kinds: table.header.iter().map(|h| vocab::column(h)).collect(),
+        }
+    }
+
+    pub fn has(&self, column: Column) -> bool {
+        self.kinds.contains(&Some(column))
+    }
+
+    /// The cell of `column` in `cells`, trimmed, `None` when blank or absent.
+    pub fn cell<'c>(&self, cells: &'c [String], column: Column) -> Option<&'c str> {
+        let index = self.kinds.iter().position(|k| *k == Some(column))?;
+        cells
+            .get(index)
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+
+    pub fn is_field_table(&self) -> bool {
+        self.has(Column::Name)
+            && (self.has(Column::Type) || self.has(Column::Required) || self.has(Column::Description))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct UrlFact {
+    url: PageUrl,
+    block: usize,
+    line: u32,
+    /// Whether the fact sits in a test section or under a test key.
+    test: bool,
+}
+
+#[derive(Debug, Clone)]
+struct MethodFact {
+    method: Method,
+    block: usize,
+    line: u32,
+}
+
+#[derive(Debug, Default)]
+struct Facts {
+    urls: Vec<UrlFact>,
+    methods: Vec<MethodFact>,
+    descriptions: Vec<(usize, String, u32)>,
+    hosts: Vec<(usize, String, String, u32)>,
+    resources: Vec<Resource>,
+}
+
+/// Extracts every endpoint of a page.
+pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
+    let page = Page {
+        doc,
+        context: contexts(&doc.blocks),
+    };
+    let mut out = PageExtract::default();
+    warn_unknown_headers(&page, &mut out.diagnostics);
+    let facts = collect_facts(&page);
+    out.resources = facts.resources.clone();
+
+    let mut anchors: Vec<&UrlFact> = Vec::new();
+    for fact in &facts.urls {
+        if fact.url.path != "/" && !anchors.iter().any(|a| a.url.path == fact.url.path) {
+            anchors.push(fact);
+        }
+    }
+    if anchors.is_empty() {
+        let line = doc.blocks.first().map_or(1, Block::line);
+        return Err(Diagnostic::error(
+            &doc.page,
+            line,
+            "no path found: expected a `Path:`/`请求地址:` line, a table with a 请求地址/请求路径/URL column, or a full URL",
+        ));
+    }
+    let bounds = segment_bounds(&doc.blocks, &anchors);
+    let page_hosts = hosts_in(&facts, 0..doc.blocks.len(), &anchors);
+    for (anchor, range) in anchors.iter().zip(bounds) {
+        let Some(method) = facts.methods.iter().find(|m| range.contains(&m.block)) else {
+            out.diagnostics.push(Diagnostic::error(
+                &doc.page,
+                anchor.line,
+                format!(
+                    "no method found for `{}`: expected a `Method:`/`请求类型:` line or a 请求方式 column near it",
+                    anchor.url.path
+                ),
+            ));
+            continue;
+        };
+        let mut sources = BTreeMap::new();
+        sources.insert("path".to_owned(), page.source(anchor.line));
+        sources.insert("method".to_owned(), page.source(method.line));
+        let mut base_urls = BTreeMap::new();
+        let mut hosts = hosts_in(&facts, range.clone(), &anchors);
+        if hosts.is_empty() {
+            hosts = page_hosts.clone();
+        }
+        for (env, host, line) in hosts {
+            sources.insert(format!("base_urls.{env}"), page.source(line));
+            base_urls.entry(env).or_insert(host);
+        }
+        let title = title_for(&page, range.start, anchor.block);
+        if let Some((_, line)) = &title {
+            sources.insert("title".to_owned(), page.source(*line));
+        }
+        let description = facts
+            .descriptions
+            .iter()
+            .find(|(b, _, _)| range.contains(b))
+            .map(|(_, d, _)| d.clone())
+            .or_else(|| first_paragraph_after(&page, title.as_ref().map(|t| t.1), range.clone()));
+        let mut endpoint = Endpoint {
+            name: text::endpoint_name(&anchor.url.path),
+            title: title.map(|t| t.0),
+            description,
+            method: method.method,
+            path: anchor.url.path.clone(),
+            path_params: text::path_params(&anchor.url.path),
+            base_urls,
+            encoding: crate::model::Encoding::Query,
+            params: Vec::new(),
+            response: Vec::new(),
+            envelope: None,
+            token: None,
+            expiry: Vec::new(),
+            use_limit: None,
+            errors: Vec::new(),
+            examples: Vec::new(),
+            conflicts: Vec::new(),
+            sources,
+        };
+        request::read(&page, range.clone(), &mut endpoint);
+        let sample = response::read(&page, range.clone(), &mut endpoint);
+        envelope::read(&page, range, sample.as_ref(), &mut endpoint);
+        out.endpoints.push(endpoint);
+    }
+    Ok(out)
+}
+
+/// Assigns each block the section of the nearest heading and the label (bold line, short
+/// paragraph, tab title) that follows it.
+fn contexts(blocks: &[Block]) -> Vec<Context> {
+    let mut current = Context::default();
+    let mut heading_section = None;
+    blocks
+        .iter()
+        .map(|block| {
+            match block {
+                Block::Heading { text, .. } => {
+                    let section = vocab::section(text);
+                    heading_section = Some(section);
+                    current = Context {
+                        section: Some(section),
+                        label: None,
+                        heading: Some(text.clone()),
+                    };
+                }
+                Block::Label { text, .. } => set_label(&mut current, heading_section, text),
+                Block::Paragraph { text, .. } if is_short_label(text) => {
+                    set_label(&mut current, heading_section, text);
+                }
+                _ => {}
+            }
+            current.clone()
+        })
+        .collect()
+}
+
+fn set_label(current: &mut Context, heading_section: Option<Section>, text: &str) {
+    let section = vocab::section(text);
+    current.label = Some(text.to_owned());
+    current.section = match (section, heading_section) {
+        // `**Headers**` under 请求参数 refines the location; an unknown label keeps the heading's section.
+        (Section::Other, h) => h,
+        (s, _) => Some(s),
+    };
+}
+
+fn is_short_label(text: &str) -> bool {
+    !text.contains('\n')
+        && text.chars().count() <= 20
+        && !text.contains(['。', '，', ',', '.', ':', '：'])
+}
+
+fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    for block in &page.doc.blocks {
+        if let Block::Table(table) = block {
+            let unknown: Vec<&str> = table
+                .header
+                .iter()
+                .map(|h| h.trim())
+                .filter(|h| !h.is_empty() && vocab::column(h).is_none())
+                .collect();
+            if !unknown.is_empty() {
+                diagnostics.push(Diagnostic::warning(
+                    page.source(table.line),
+                    format!(
+                        "table column(s) {} are not known to any reader and were ignored (known: 参数/名称/Name, 类型/Type, 是否必填/Required, 最大长度, 描述/备注/Description, 示例/Example, 请求地址/URL, 请求方式/Method, 环境, ...)",
+                        unknown.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn collect_facts(page: &Page<'_>) -> Facts {
+    let mut facts = Facts::default();
+    for (index, block) in page.doc.blocks.iter().enumerate() {
+        let in_test = page.context[index]
+            .heading
+            .as_deref()
+            .is_some_and(|h| h.contains("测试") || h.to_ascii_lowercase().contains("test"));
+        match block {
+            Block::Paragraph { text, line } | Block::Item { text, line } | Block::Label { text, line } | Block::Note { text, line, .. } => {
+                let lines: Vec<&str> = text.lines().collect();
+                for (i, part) in lines.iter().enumerate() {
+                    let Some((key, value)) = vocab::split_key_value(part) else {
+                        continue;
+                    };
+                    let key_kind = vocab::key(key);
+                    let at = *line + u32::try_from(i).unwrap_or(0);
+                    let test = in_test || key.contains("测试") || key.to_ascii_lowercase().contains("test");
+                    match key_kind {
+                        Some(Key::Url) => {
+                            if let Some(url) = parse_url(value) {
+                                facts.urls.push(UrlFact { url, block: index, line: at, test });
+                            }
+                        }
+                        Some(Key::Method) => {
+                            if let Some(method) = Method::parse(value) {
+                                facts.methods.push(MethodFact { method, block: index, line: at });
+                            }
+                        }
+                        Some(Key::Description) => {
+                            let rest = lines[i + 1..].join("\n");
+                            let description = if value.is_empty() { rest } else { value.to_owned() };
+                            if !description.trim().is_empty() {
+                                facts.descriptions.push((index, description.trim().to_owned(), at));
+                            }
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Block::Table(table) => table_facts(page, index, table, in_test, &mut facts),
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn table_facts(page: &Page<'_>, index: usize, table: &Table, test: bool, facts: &mut Facts) {
+    let columns = Columns::new(table);
+    if columns.has(Column::NeedsAuth) && columns.has(Column::Url) {
+        for row in &table.rows {
+            let method = columns.cell(&row.cells, Column::Method).and_then(Method::parse);
+            let url = columns.cell(&row.cells, Column::Url);
+            if let (Some(method), Some(url)) = (method, url) {
+                let needs = columns.cell(&row.cells, Column::NeedsAuth).unwrap_or("");
+                let requires_token = vocab::required(needs).unwrap_or(!needs.contains('不') && !needs.contains("no"));
+                facts.resources.push(Resource {
+                    method,
+                    url: url.to_owned(),
+                    requires_token,
+                    source: page.source(row.line),
+                });
+            }
+        }
+    } else if columns.has(Column::Environment) && columns.has(Column::Url) {
+        for row in &table.rows {
+            let (Some(env), Some(host)) = (
+                columns.cell(&row.cells, Column::Environment),
+                columns.cell(&row.cells, Column::Url),
+            ) else {
+                continue;
+            };
+            if let Some(host) = normalize_host(host) {
+                facts.hosts.push((index, vocab::environment(env), host, row.line));
+            }
+        }
+    } else if columns.has(Column::Url) && columns.has(Column::Method) {
+        for row in &table.rows {
+            if let Some(url) = columns.cell(&row.cells, Column::Url).and_then(parse_url) {
+                facts.urls.push(UrlFact { url, block: index, line: row.line, test });
+            }
+            if let Some(method) = columns.cell(&row.cells, Column::Method).and_then(Method::parse) {
+                facts.methods.push(MethodFact { method, block: index, line: row.line });
+            }
+        }
+    } else if table.header.len() == 2 && !columns.is_field_table() {
+        // A key/value table (标题 | 内容): each row is `key | value`.
+        for row in &table.rows {
+            let (Some(key), Some(value)) = (row.cells.first(), row.cells.get(1)) else {
+                continue;
+            };
+            match vocab::key(key) {
+                Some(Key::Url) => {
+                    if let Some(url) = parse_url(value) {
+                        facts.urls.push(UrlFact { url, block: index, line: row.line, test });
+                    }
+                }
+                Some(Key::Method) => {
+                    if let Some(method) = Method::parse(value) {
+                        facts.methods.push(MethodFact { method, block: index, line: row.line });
+                    }
+                }
+                Some(Key::Description) => facts.descriptions.push((index, value.clone(), row.line)),
+                None => {}
+            }
+        }
+    }
+}
+
+/// `dev-etc.ebaas.com` → `https://dev-etc.ebaas.com`; blank → `None`.
+fn normalize_host(host: &str) -> Option<String> {
+    let host = host.trim().trim_matches('`').trim_end_matches('/');
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(if host.starts_with("http://") || host.starts_with("https://") {
+        host.to_owned()
+    } else {
+        format!("https://{host}")
+    })
+}
+
+/// Hosts stated in `range`: host-table rows, and full URLs of an anchored path.
+fn hosts_in(facts: &Facts, range: std::ops::Range<usize>, anchors: &[&UrlFact]) -> Vec<(String, String, u32)> {
+    let mut hosts: Vec<(String, String, u32)> = facts
+        .hosts
+        .iter()
+        .filter(|(b, ..)| range.contains(b))
+        .map(|(_, env, host, line)| (env.clone(), host.clone(), *line))
+        .collect();
+    for fact in facts.urls.iter().filter(|f| range.contains(&f.block)) {
+        if let Some(host) = &fact.url.host
+            && anchors.iter().any(|a| a.url.path == fact.url.path)
+        {
+            let env = if fact.test { "test" } else { "prod" };
+            hosts.push((env.to_owned(), host.clone(), fact.line));
+        }
+    }
+    hosts
+}
+
+/// Block ranges, one per anchor. The boundary before an anchor is the highest-ranked heading
+/// between it and the previous anchor (so `### hello` wins over its `#### 基本信息`).
+fn segment_bounds(blocks: &[Block], anchors: &[&UrlFact]) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    for pair in anchors.windows(2) {
+        let (previous, next) = (pair[0].block, pair[1].block);
+        let boundary = (previous + 1..next)
+            .filter_map(|i| match &blocks[i] {
+                Block::Heading { level, .. } => Some((*level, i)),
+                _ => None,
+            })
+            .min_by_key(|(level, i)| (*level, std::cmp::Reverse(*i)))
+            .map_or(next, |(_, i)| i);
+        starts.push(boundary);
+    }
+    let mut ends: Vec<usize> = starts.iter().skip(1).copied().collect();
+    ends.push(blocks.len());
+    starts.into_iter().zip(ends).map(|(s, e)| s..e).collect()
+}
+
+/// The nearest heading before the anchor that is not a generic section name (基本信息, 接口说明, ...).
+fn title_for(page: &Page<'_>, start: usize, anchor: usize) -> Option<(String, u32)> {
+    let blocks = &page.doc.blocks;
+    let mut fallback = None;
+    for block in blocks[..=anchor.min(blocks.len().saturating_sub(1))].iter().rev() {
+        if let Block::Heading { text, line, .. } = block {
+            if vocab::section(text) == Section::Other {
+                return Some((text.clone(), *line));
+            }
+            fallback.get_or_insert((text.clone(), *line));
+        }
+    }
+    let _ = start;
+    fallback
+}
+
+fn first_paragraph_after(page: &Page<'_>, title_line: Option<u32>, range: std::ops::Range<usize>) -> Option<String> {
+    let title_line = title_line?;
+    let blocks = &page.doc.blocks;
+    let after = blocks.iter().position(|b| b.line() > title_line)?;
+    match blocks.get(after) {
+        Some(Block::Paragraph { text, .. }) if range.contains(&after) || after < range.end => Some(text.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,324 @@
+//! Request side: parameters (from tables and samples), their location, and the body encoding.
+
+use std::ops::Range;
+
+use super::text::{loose, sample_json, sample_query_keys, snake_case};
+use super::{Columns, Page};
+use crate::model::{Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType};
+use crate::parse::blocks::Block;
+use crate::parse::vocab::{self, Column, Section};
+
+/// Fills `params`, `encoding` and request `examples`, recording contradictions.
+pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) {
+    let encoding = choose_encoding(page, range.clone(), endpoint);
+    endpoint.encoding = encoding;
+    let default_location = if encoding == Encoding::Query { Location::Query } else { Location::Body };
+
+    for index in range.clone() {
+        let Block::Table(table) = &page.doc.blocks[index] else {
+            continue;
+        };
+        let Section::Request(location) = page.section(index) else {
+            continue;
+        };
+        let columns = Columns::new(table);
+        if !columns.has(Column::Name) {
+            continue;
+        }
+        let location = location.unwrap_or(default_location);
+        for row in &table.rows {
+            let Some(name) = columns.cell(&row.cells, Column::Name) else {
+                continue;
+            };
+            let description = columns.cell(&row.cells, Column::Description).map(str::to_owned);
+            let example = columns
+                .cell(&row.cells, Column::Example)
+                .or_else(|| columns.cell(&row.cells, Column::Value))
+                .map(str::to_owned);
+            let required = if columns.has(Column::Required) {
+                columns.cell(&row.cells, Column::Required).and_then(vocab::required).unwrap_or(false)
+            } else {
+                // A table without a required column lists what the call needs.
+                true
+            };
+            endpoint.params.push(Param {
+                name: name.to_owned(),
+                rust_name: snake_case(name),
+                location,
+                required,
+                ty: columns
+                    .cell(&row.cells, Column::Type)
+                    .and_then(vocab::value_type)
+                    .unwrap_or(ValueType::String),
+                max_length: columns
+                    .cell(&row.cells, Column::MaxLength)
+                    .and_then(|m| m.parse().ok()),
+                secret: is_secret(name, description.as_deref()),
+                description,
+                example,
+                fill_from: None,
+                alternatives: Vec::new(),
+                source: page.source(row.line),
+            });
+        }
+    }
+    for param in &mut endpoint.params {
+        if param.location == Location::Path || endpoint.path_params.contains(&param.name) {
+            param.location = Location::Path;
+        }
+    }
+    reconcile_with_sample(page, range, endpoint, default_location);
+}
+
+/// Whether a parameter carries a secret: passwords, client secrets, keys, tokens.
+pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
+    let n = loose(name);
+    let description = description.unwrap_or("");
+    ["secret", "password", "passwd", "token", "ticket", "appkey", "privatekey", "signature"]
+        .iter()
+        .any(|w| n.contains(w))
+        || ["密钥", "密码", "秘钥"].iter().any(|w| description.contains(w))
+}
+
+/// A request sample: the literal body or query of a call (not an SDK snippet).
+struct LiteralSample {
+    keys: Vec<String>,
+    line: u32,
+}
+
+fn request_samples<'p>(page: &'p Page<'_>, range: Range<usize>) -> Vec<(usize, &'p str, Option<&'p str>, u32)> {
+    range
+        .filter_map(|i| match &page.doc.blocks[i] {
+            Block::Code { lang, text, line }
+                if matches!(page.section(i), Section::RequestSample | Section::Request(_)) =>
+            {
+                Some((i, text.as_str(), lang.as_deref(), *line))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_snippet(lang: Option<&str>, text: &str) -> bool {
+    let program_lang = matches!(
+        lang.map(str::to_ascii_lowercase).as_deref(),
+        Some("javascript" | "js" | "node" | "py" | "python" | "java" | "go" | "php" | "csharp" | "c#" | "ts" | "typescript" | "kotlin" | "swift" | "ruby" | "shell" | "bash" | "sh" | "curl")
+    );
+    program_lang || text.contains("import ") || text.contains("require(")
+}
+
+fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) -> Encoding {
+    let mut hints: Vec<(Encoding, String, u32)> = Vec::new();
+    for (i, body, lang, line) in request_samples(page, range.clone()) {
+        let label = page.context[i].label.clone().unwrap_or_else(|| lang.unwrap_or("sample").to_owned());
+        endpoint.examples.push(Example {
+            kind: ExampleKind::Request,
+            label: page.context[i].label.clone().or_else(|| page.context[i].heading.clone()),
+            lang: lang.map(str::to_owned),
+            body: body.to_owned(),
+            source: page.source(line),
+        });
+        if let Some(encoding) = sample_encoding(lang, body) {
+            hints.push((encoding, label, line));
+        }
+    }
+    let stated = range.clone().find_map(|i| match &page.doc.blocks[i] {
+        Block::Paragraph { text, line } | Block::Note { text, line, .. } | Block::Item { text, line } => {
+            stated_encoding(text).map(|e| (e, *line))
+        }
+        _ => None,
+    });
+    if endpoint.method == Method::Get {
+        return Encoding::Query;
+    }
+    let literal = hints
+        .iter()
+        .find(|(_, label, _)| !is_program_label(label))
+        .map(|(e, _, line)| (*e, *line));
+    let (chosen, line, why) = match (stated, literal) {
+        (Some((e, line)), _) => (e, line, "the page says so"),
+        (None, Some((e, line))) => (e, line, "the request sample sends it"),
+        (None, None) => match majority(&hints) {
+            Some((e, line)) => (e, line, "most code samples send it"),
+            None => (Encoding::Json, endpoint.sources.get("method").map_or(1, |s| s.line), "default for a request with a body"),
+        },
+    };
+    endpoint.sources.insert("encoding".to_owned(), page.source(line));
+    let disagree: Vec<&(Encoding, String, u32)> = hints.iter().filter(|(e, ..)| *e != chosen).collect();
+    if let Some(first) = disagree.first() {
+        let mut alternatives: Vec<String> = Vec::new();
+        for (e, ..) in &disagree {
+            if !alternatives.iter().any(|a| a == e.as_str()) {
+                alternatives.push(e.as_str().to_owned());
+            }
+        }
+        let samples = disagree
+            .iter()
+            .map(|(e, label, l)| format!("{} ({label}, line {l})", e.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        endpoint.conflicts.push(Conflict {
+            topic: "/encoding".to_owned(),
+            chosen: chosen.as_str().to_owned(),
+            alternatives,
+            message: format!(
+                "body encoding: chose {} because {why} (line {line}), but code samples send {samples}",
+                chosen.as_str()
+            ),
+            source: page.source(first.2),
+            settled_by: None,
+        });
+    }
+    chosen
+}
+
+fn is_program_label(label: &str) -> bool {
+    let l = label.to_ascii_lowercase();
+    ["node", "python", "java", "go", "php", "c#", "curl", "shell", "javascript", "js", "py", "ruby"]
+        .iter()
+        .any(|p| l == *p || l.starts_with(&format!("{p} ")))
+}
+
+fn majority(hints: &[(Encoding, String, u32)]) -> Option<(Encoding, u32)> {
+    let mut best: Option<(Encoding, usize, u32)> = None;
+    for (e, _, line) in hints {
+        let count = hints.iter().filter(|(o, ..)| o == e).count();
+        if best.is_none_or(|(_, c, _)| count > c) {
+            best = Some((*e, count, *line));
+        }
+    }
+    best.map(|(e, _, line)| (e, line))
+}
+
+/// What a sample sends: multipart markers first (they contain "form"), then form, then JSON.
+fn sample_encoding(lang: Option<&str>, body: &str) -> Option<Encoding> {
+    let lower = body.to_ascii_lowercase();
+    let lang = lang.map(str::to_ascii_lowercase).unwrap_or_default();
+    if lower.contains("multipart") || lower.contains("formdata") || lower.contains("addformdatapart") || lower.contains("files=") || lower.contains(" -f ") {
+        return Some(Encoding::Multipart);
+    }
+    if lower.contains("x-www-form-urlencoded") || lower.contains("formbody") || lower.contains("form:") {
+        return Some(Encoding::Form);
+    }
+    if matches!(lang.as_str(), "py" | "python") && lower.contains("data=") {
+        return Some(Encoding::Form);
+    }
+    if lower.contains("/json") || lower.contains("json=") || lower.contains("json.stringify") || lower.contains("json:") {
+        return Some(Encoding::Json);
+    }
+    sample_json(body).map(|_| Encoding::Json)
+}
+
+/// "请使用 json 格式提交请求" → JSON.
+fn stated_encoding(text: &str) -> Option<Encoding> {
+    let lower = text.to_lowercase();
+    let about_request = ["格式", "提交", "content-type", "使用", "请求体", "use ", "send"].iter().any(|w| lower.contains(w));
+    if !about_request {
+        return None;
+    }
+    if lower.contains("multipart") || lower.contains("form-data") {
+        Some(Encoding::Multipart)
+    } else if lower.contains("x-www-form-urlencoded") || lower.contains("表单") {
+        Some(Encoding::Form)
+    } else if lower.contains("json") {
+        Some(Encoding::Json)
+    } else {
+        None
+    }
+}
+
+/// Compares the parameter table with the literal request sample; a name the sample sends instead
+/// of the table's becomes the wire name (samples are copied from real traffic, tables typed by hand).
+fn reconcile_with_sample(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint, location: Location) {
+    let Some(sample) = literal_sample(page, range) else {
+        return;
+    };
+    if endpoint.params.is_empty() {
+        for key in &sample.keys {
+            endpoint.params.push(Param {
+                name: key.clone(),
+                rust_name: snake_case(key),
+                location,
+                required: true,
+                ty: ValueType::String,
+                max_length: None,
+                description: None,
+                example: None,
+                secret: is_secret(key, None),
+                fill_from: None,
+                alternatives: Vec::new(),
+                source: page.source(sample.line),
+            });
+        }
+        return;
+    }
+    let in_sample = |name: &str| sample.keys.iter().any(|k| k == name);
+    let table_only: Vec<usize> = endpoint
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location != Location::Header && !in_sample(&p.name))
+        .map(|(i, _)| i)
+        .collect();
+    let sample_only: Vec<&String> = sample
+        .keys
+        .iter()
+        .filter(|k| !endpoint.params.iter().any(|p| &p.name == *k))
+        .collect();
+    for (index, key) in table_only.into_iter().zip(sample_only) {
+        let param = &mut endpoint.params[index];
+        let table_name = std::mem::replace(&mut param.name, key.clone());
+        param.rust_name = snake_case(key);
+        param.secret = param.secret || is_secret(key, None);
+        param.alternatives.push(table_name.clone());
+        endpoint.conflicts.push(Conflict {
+            topic: format!("/params/{key}/name"),
+            chosen: key.clone(),
+            alternatives: vec![table_name.clone()],
+            message: format!(
+                "request parameter: the table (line {}) names `{table_name}` but the request sample (line {}) sends `{key}`; chose the sample's name",
+                param.source.line, sample.line
+            ),
+            source: page.source(sample.line),
+            settled_by: None,
+        });
+    }
+}
+
+fn literal_sample(page: &Page<'_>, range: Range<usize>) -> Option<LiteralSample> {
+    request_samples(page, range)
+        .into_iter()
+        .filter(|(_, body, lang, _)| !is_snippet(*lang, body))
+        .find_map(|(_, body, _, line)| {
+            let keys: Vec<String> = match sample_json(body) {
+                Some(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+                _ => sample_query_keys(body),
+            };
+            (!keys.is_empty()).then_some(LiteralSample { keys, line })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_from_samples() {
+        assert_eq!(sample_encoding(Some("py"), "requests.request('POST', u, data={})"), Some(Encoding::Form));
+        assert_eq!(sample_encoding(Some("javascript"), "formData: {}"), Some(Encoding::Multipart));
+        assert_eq!(sample_encoding(Some("java"), ".addFormDataPart(\"a\", \"b\")"), Some(Encoding::Multipart));
+        assert_eq!(sample_encoding(None, "POST applocation/json\n{\"a\":1}"), Some(Encoding::Json));
+        assert_eq!(sample_encoding(None, "GET h/p?a=1"), None);
+        assert_eq!(stated_encoding("请使用 json 格式提交请求。"), Some(Encoding::Json));
+        assert_eq!(stated_encoding("json"), None);
+    }
+
+    #[test]
+    fn secrets() {
+        assert!(is_secret("client_secret", None));
+        assert!(is_secret("app_key", Some("提供的第三方应用密钥")));
+        assert!(is_secret("accessToken", None));
+        assert!(!is_secret("client_id", Some("客户端id")));
+    }
+}
+

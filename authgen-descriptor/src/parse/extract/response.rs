@@ -1,0 +1,264 @@
+//! Response side: the field tree from tables and from the sample, merged, with contradictions
+//! between the two recorded (the sample's names win; the table's become aliases).
+
+use std::ops::Range;
+
+use serde_json::{Map, Value};
+
+use super::text::{json_type, key_line, loose, sample_json, snake_case};
+use super::{Columns, Page};
+use crate::model::{Conflict, Endpoint, Example, ExampleKind, Field, Source, ValueType};
+use crate::parse::blocks::Block;
+use crate::parse::vocab::{self, Column, Section};
+
+/// Fills `response` and response/error `examples`; returns the success sample, if any.
+pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) -> Option<Value> {
+    let mut sample: Option<(Value, String, u32)> = None;
+    for index in range.clone() {
+        let Block::Code { lang, text, line } = &page.doc.blocks[index] else {
+            continue;
+        };
+        let kind = match page.section(index) {
+            Section::ResponseSample | Section::Response => ExampleKind::Response,
+            Section::ErrorSample => ExampleKind::Error,
+            Section::Resource => ExampleKind::Other,
+            _ => continue,
+        };
+        endpoint.examples.push(Example {
+            kind,
+            label: page.context[index].label.clone().or_else(|| page.context[index].heading.clone()),
+            lang: lang.clone(),
+            body: text.clone(),
+            source: page.source(*line),
+        });
+        if kind == ExampleKind::Response && sample.is_none() {
+            sample = sample_json(text).map(|v| (v, text.clone(), *line));
+        }
+    }
+    let table = table_fields(page, range);
+    endpoint.response = match &sample {
+        None => table,
+        Some((value, text, line)) => {
+            let mut fields = match value {
+                Value::Object(map) => sample_fields(map, text, *line, &page.doc.page),
+                _ => Vec::new(),
+            };
+            if !table.is_empty() {
+                merge(&mut fields, table, page.source(*line), &mut endpoint.conflicts);
+            }
+            fields
+        }
+    };
+    sample.map(|(v, ..)| v)
+}
+
+/// Fields from every table in a response section, nested by row depth.
+fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
+    let mut rows: Vec<(u8, Field)> = Vec::new();
+    for index in range {
+        let Block::Table(table) = &page.doc.blocks[index] else {
+            continue;
+        };
+        if page.section(index) != Section::Response {
+            continue;
+        }
+        let columns = Columns::new(table);
+        if !columns.is_field_table() {
+            continue;
+        }
+        for row in &table.rows {
+            let Some(name) = columns.cell(&row.cells, Column::Name) else {
+                continue;
+            };
+            let format = columns
+                .cell(&row.cells, Column::Other)
+                .and_then(|other| other.split_once("format:").map(|(_, f)| f.trim().to_owned()))
+                .filter(|f| !f.is_empty());
+            rows.push((
+                row.depth,
+                Field {
+                    name: name.to_owned(),
+                    rust_name: snake_case(name),
+                    ty: columns
+                        .cell(&row.cells, Column::Type)
+                        .and_then(vocab::value_type)
+                        .unwrap_or(ValueType::Unknown),
+                    format,
+                    required: columns
+                        .cell(&row.cells, Column::Required)
+                        .and_then(vocab::required)
+                        .unwrap_or(false),
+                    description: columns.cell(&row.cells, Column::Description).map(str::to_owned),
+                    aliases: Vec::new(),
+                    fields: Vec::new(),
+                    source: page.source(row.line),
+                },
+            ));
+        }
+    }
+    let mut iter = rows.into_iter().peekable();
+    nest(&mut iter, 0)
+}
+
+fn nest(rows: &mut std::iter::Peekable<impl Iterator<Item = (u8, Field)>>, depth: u8) -> Vec<Field> {
+    let mut out: Vec<Field> = Vec::new();
+    while let Some((d, _)) = rows.peek() {
+        let d = *d;
+        if d < depth {
+            break;
+        }
+        if d > depth {
+            // Children of the previous field (or orphans, kept at this level).
+            let children = nest(rows, d);
+            match out.last_mut() {
+                Some(parent) => {
+                    parent.fields.extend(children);
+                    if parent.ty == ValueType::Unknown {
+                        parent.ty = ValueType::Object;
+                    }
+                }
+                None => out.extend(children),
+            }
+            continue;
+        }
+        if let Some((_, field)) = rows.next() {
+            out.push(field);
+        }
+    }
+    out
+}
+
+fn sample_fields(map: &Map<String, Value>, text: &str, line: u32, page: &str) -> Vec<Field> {
+    map.iter()
+        .map(|(name, value)| Field {
+            name: name.clone(),
+            rust_name: snake_case(name),
+            ty: json_type(value),
+            format: None,
+            required: false,
+            description: None,
+            aliases: Vec::new(),
+            fields: match value {
+                Value::Object(inner) => sample_fields(inner, text, line, page),
+                _ => Vec::new(),
+            },
+            source: Source {
+                page: page.to_owned(),
+                line: line + key_line(text, name),
+            },
+        })
+        .collect()
+}
+
+/// Merges the table's fields into the sample's tree, at the object whose keys they match best.
+fn merge(fields: &mut Vec<Field>, table: Vec<Field>, sample_source: Source, conflicts: &mut Vec<Conflict>) {
+    let score = |candidates: &[Field]| {
+        table
+            .iter()
+            .filter(|t| candidates.iter().any(|c| loose(&c.name) == loose(&t.name)))
+            .count()
+    };
+    let root_score = score(fields);
+    let best_child = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.fields.is_empty())
+        .map(|(i, f)| (score(&f.fields), i))
+        .max();
+    let table_describes_root = table.iter().any(|t| !t.fields.is_empty()) || best_child.is_none_or(|(s, _)| root_score >= s && root_score > 0);
+    let (target, prefix) = match best_child {
+        Some((_, i)) if !table_describes_root => {
+            let prefix = format!("/response/{}", fields[i].name);
+            (&mut fields[i].fields, prefix)
+        }
+        _ => (fields, "/response".to_owned()),
+    };
+    merge_level(target, table, &prefix, &sample_source, conflicts);
+}
+
+fn merge_level(target: &mut Vec<Field>, table: Vec<Field>, prefix: &str, sample_source: &Source, conflicts: &mut Vec<Conflict>) {
+    let mut unmatched_table: Vec<Field> = Vec::new();
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    let mut matched: Vec<usize> = Vec::new();
+    for t in table {
+        let position = target
+            .iter()
+            .position(|f| f.name == t.name)
+            .or_else(|| target.iter().position(|f| loose(&f.name) == loose(&t.name)));
+        match position {
+            Some(i) => {
+                if target[i].name != t.name {
+                    renamed.push((t.name.clone(), target[i].name.clone()));
+                }
+                matched.push(i);
+                let path = format!("{prefix}/{}", target[i].name);
+                absorb(&mut target[i], t, &path, sample_source, conflicts);
+            }
+            None => unmatched_table.push(t),
+        }
+    }
+    if !renamed.is_empty() {
+        let (table_names, sample_names): (Vec<_>, Vec<_>) = renamed.iter().cloned().unzip();
+        conflicts.push(Conflict {
+            topic: prefix.to_owned(),
+            chosen: sample_names.join(", "),
+            alternatives: table_names.clone(),
+            message: format!(
+                "response field names: the table spells them {} but the sample response ({sample_source}) sends {}; chose the sample's names, the table's are kept as aliases",
+                table_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                sample_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            ),
+            source: sample_source.clone(),
+            settled_by: None,
+        });
+    }
+    let mut sample_only: Vec<usize> = (0..target.len()).filter(|i| !matched.contains(i)).collect();
+    for t in unmatched_table {
+        let pair = sample_only
+            .iter()
+            .position(|&i| compatible(target[i].ty, t.ty))
+            .map(|k| sample_only.remove(k));
+        match pair {
+            Some(i) => {
+                let name = target[i].name.clone();
+                let table_name = t.name.clone();
+                let table_line = t.source.line;
+                conflicts.push(Conflict {
+                    topic: format!("{prefix}/{name}"),
+                    chosen: name.clone(),
+                    alternatives: vec![table_name.clone()],
+                    message: format!(
+                        "response field: the table (line {table_line}) lists `{table_name}` but the sample response ({sample_source}) returns `{}`; chose the sample's `{name}`, `{table_name}` kept as an alias",
+                        format!("{prefix}/{name}").trim_start_matches("/response/").replace('/', ".")
+                    ),
+                    source: sample_source.clone(),
+                    settled_by: None,
+                });
+                let path = format!("{prefix}/{name}");
+                absorb(&mut target[i], t, &path, sample_source, conflicts);
+            }
+            None => target.push(t),
+        }
+    }
+}
+
+fn compatible(a: ValueType, b: ValueType) -> bool {
+    a == b || a == ValueType::Unknown || b == ValueType::Unknown
+}
+
+/// Takes the table's knowledge (type, description, format, nested rows) into the sample's field.
+fn absorb(field: &mut Field, table: Field, path: &str, sample_source: &Source, conflicts: &mut Vec<Conflict>) {
+    if table.name != field.name && !field.aliases.contains(&table.name) {
+        field.aliases.push(table.name);
+    }
+    if table.ty != ValueType::Unknown && !(table.ty == ValueType::Number && field.ty == ValueType::Integer) {
+        field.ty = table.ty;
+    }
+    field.format = field.format.take().or(table.format);
+    field.required = table.required;
+    field.description = table.description.or(field.description.take());
+    field.source = table.source;
+    if !table.fields.is_empty() {
+        merge_level(&mut field.fields, table.fields, path, sample_source, conflicts);
+    }
+}

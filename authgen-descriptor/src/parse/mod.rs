@@ -1,0 +1,16 @@
+//! Reading documentation pages into descriptors (feature `parse`).
+//!
+//! ```text
+//! page text ──read──► blocks ──extract──► endpoints ──provider──► Descriptor (+ manifest, overrides)
+//! ```
+
+pub mod blocks;
+pub mod diagnostics;
+pub mod extract;
+pub mod manifest;
+pub mod provider;
+pub mod read;
+pub mod vocab;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use provider::{Plan, ProviderBuild, build_provider, describe_pages, describe_text, discover_providers, plan};

@@ -1,0 +1,342 @@
+//! A provider's pages (and manifest) → one [`Descriptor`], and the regen plan over `specs/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::diagnostics::{Diagnostic, Severity};
+use super::extract::{self, text::loose};
+use super::manifest::LoadedManifest;
+use super::read;
+use crate::model::{Descriptor, Endpoint, ExpiryKind, Resource, SCHEMA_VERSION};
+
+/// The manifest's file name inside a provider folder.
+pub const MANIFEST: &str = "manifest.toml";
+/// The folder under `specs/` holding the generated descriptors.
+pub const DESCRIPTORS: &str = "descriptors";
+
+/// The outcome of building one provider.
+#[derive(Debug)]
+pub struct ProviderBuild {
+    /// The provider name (manifest, guess, or folder name when nothing else is known).
+    pub name: String,
+    /// How many pages were read.
+    pub pages: usize,
+    /// The descriptor, unless an error prevented it.
+    pub descriptor: Option<Descriptor>,
+    /// Warnings and errors, in page order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ProviderBuild {
+    /// Number of diagnostics of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Number of endpoints built.
+    pub fn endpoints(&self) -> usize {
+        self.descriptor.as_ref().map_or(0, |d| d.endpoints.len())
+    }
+}
+
+/// Provider folders under `specs/` (every folder but `descriptors/`), sorted.
+pub fn discover_providers(specs: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(specs)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if entry.file_type()?.is_dir() && name != DESCRIPTORS && !name.to_string_lossy().starts_with('.') {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// Page files of a provider folder (everything but the manifest and hidden files), sorted.
+pub fn provider_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut pages = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if entry.file_type()?.is_file() && name != MANIFEST && !name.to_string_lossy().starts_with('.') {
+            pages.push(entry.path());
+        }
+    }
+    pages.sort();
+    Ok(pages)
+}
+
+/// A page's display name: relative to `base` when below it, else as given.
+fn display(path: &Path, base: Option<&Path>) -> String {
+    base.and_then(|b| path.strip_prefix(b).ok())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+struct PageOutcome {
+    page: String,
+    endpoints: Vec<Endpoint>,
+    resources: Vec<Resource>,
+}
+
+fn read_one(path: &Path, base: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) -> Option<PageOutcome> {
+    let page = display(path, base);
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = u32::try_from(valid.iter().filter(|b| **b == b'\n').count() + 1).unwrap_or(u32::MAX);
+                diagnostics.push(Diagnostic::error(&page, line, "the page is not UTF-8 text"));
+                return None;
+            }
+        },
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(&page, 1, format!("cannot read the page: {e}")));
+            return None;
+        }
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let outcome = describe_text(&page, extension.as_deref(), &text);
+    diagnostics.extend(outcome.2);
+    outcome.0.map(|(endpoints, resources)| PageOutcome { page, endpoints, resources })
+}
+
+/// Reads one page's text: its endpoints and resources, or `None` with the errors saying why.
+#[allow(clippy::type_complexity)]
+pub fn describe_text(page: &str, extension: Option<&str>, text: &str) -> (Option<(Vec<Endpoint>, Vec<Resource>)>, &'static str, Vec<Diagnostic>) {
+    let document = match read::read_page(page, extension, text) {
+        Ok(d) => d,
+        Err(e) => return (None, "unknown", vec![e]),
+    };
+    match extract::extract(&document) {
+        Ok(found) => (Some((found.endpoints, found.resources)), document.format, found.diagnostics),
+        Err(e) => (None, document.format, vec![e]),
+    }
+}
+
+/// Builds the descriptor of a provider folder under `specs` (with its manifest).
+pub fn build_provider(specs: &Path, dir: &Path) -> ProviderBuild {
+    let folder = dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut diagnostics = Vec::new();
+    let manifest_path = dir.join(MANIFEST);
+    let manifest_name = display(&manifest_path, Some(specs));
+    let manifest = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => match LoadedManifest::parse(&manifest_name, &text) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                return ProviderBuild { name: folder, pages: 0, descriptor: None, diagnostics: vec![e] };
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diagnostics.push(Diagnostic::warning(
+                crate::model::Source { page: manifest_name.clone(), line: 1 },
+                "no manifest: the provider name and time zone are guessed; add manifest.toml",
+            ));
+            None
+        }
+        Err(e) => {
+            return ProviderBuild {
+                name: folder,
+                pages: 0,
+                descriptor: None,
+                diagnostics: vec![Diagnostic::error(&manifest_name, 1, format!("cannot read the manifest: {e}"))],
+            };
+        }
+    };
+    let pages = match provider_pages(dir) {
+        Ok(p) => p,
+        Err(e) => {
+            return ProviderBuild {
+                name: folder,
+                pages: 0,
+                descriptor: None,
+                diagnostics: vec![Diagnostic::error(&display(dir, Some(specs)), 1, format!("cannot list the folder: {e}"))],
+            };
+        }
+    };
+    let outcomes: Vec<PageOutcome> = pages.iter().filter_map(|p| read_one(p, Some(specs), &mut diagnostics)).collect();
+    let mut build = assemble(outcomes, manifest.as_ref(), &folder, diagnostics);
+    build.pages = pages.len();
+    build
+}
+
+/// Describes pages given on the command line (no manifest): pages whose hosts suggest the same
+/// provider are combined, so cross-page references (a ticket needing an access token) resolve.
+pub fn describe_pages(paths: &[PathBuf]) -> Vec<ProviderBuild> {
+    let mut groups: BTreeMap<String, (Vec<PageOutcome>, Vec<Diagnostic>, usize)> = BTreeMap::new();
+    for path in paths {
+        let mut diagnostics = Vec::new();
+        let outcome = read_one(path, None, &mut diagnostics);
+        let stem = path.file_stem().map_or_else(|| "provider".to_owned(), |s| s.to_string_lossy().into_owned());
+        let name = outcome.as_ref().and_then(|o| guess_provider(&o.endpoints)).unwrap_or_else(|| extract::text::snake_case(&stem));
+        let group = groups.entry(name).or_default();
+        group.0.extend(outcome);
+        group.1.extend(diagnostics);
+        group.2 += 1;
+    }
+    groups
+        .into_iter()
+        .map(|(name, (outcomes, diagnostics, pages))| {
+            let mut build = assemble(outcomes, None, &name, diagnostics);
+            build.pages = pages;
+            build
+        })
+        .collect()
+}
+
+/// The registrable name of the first host: `dev-etc.ebaas.com` → `ebaas`.
+fn guess_provider(endpoints: &[Endpoint]) -> Option<String> {
+    let host = endpoints.iter().flat_map(|e| e.base_urls.values()).next()?;
+    let host = host.split("://").nth(1)?.split([':', '/']).next()?;
+    let labels: Vec<&str> = host.split('.').collect();
+    let label = labels.len().checked_sub(2).and_then(|i| labels.get(i))?;
+    Some(extract::text::snake_case(label))
+}
+
+fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallback: &str, mut diagnostics: Vec<Diagnostic>) -> ProviderBuild {
+    let name = manifest
+        .map(|m| m.manifest.provider.get_ref().clone())
+        .or_else(|| guess_provider(&outcomes.iter().flat_map(|o| o.endpoints.clone()).collect::<Vec<_>>()))
+        .unwrap_or_else(|| fallback.to_owned());
+    let page_names: Vec<String> = outcomes.iter().map(|o| o.page.clone()).collect();
+    let mut endpoints: Vec<Endpoint> = Vec::new();
+    let mut resources = Vec::new();
+    for outcome in outcomes {
+        for mut endpoint in outcome.endpoints {
+            let base = endpoint.name.clone();
+            let mut n = 2;
+            while endpoints.iter().any(|e| e.name == endpoint.name) {
+                endpoint.name = format!("{base}_{n}");
+                n += 1;
+            }
+            if endpoint.name != base {
+                diagnostics.push(Diagnostic::warning(
+                    endpoint.sources.get("path").cloned().unwrap_or_else(|| crate::model::Source { page: outcome.page.clone(), line: 1 }),
+                    format!("endpoint name `{base}` is taken by another page; renamed `{}`", endpoint.name),
+                ));
+            }
+            endpoints.push(endpoint);
+        }
+        resources.extend(outcome.resources);
+    }
+    link_dependent_params(&mut endpoints);
+
+    let time_zone = manifest.and_then(|m| m.manifest.time_zone.as_ref()).map(|z| z.get_ref().clone());
+    if let Some(m) = manifest {
+        for endpoint in &mut endpoints {
+            for (env, url) in &m.manifest.base_urls {
+                if !endpoint.base_urls.contains_key(env) {
+                    endpoint.base_urls.insert(env.clone(), url.get_ref().trim_end_matches('/').to_owned());
+                    endpoint.sources.insert(format!("base_urls.{env}"), m.source(url));
+                }
+            }
+        }
+        for o in &m.manifest.overrides {
+            match endpoints.iter_mut().find(|e| e.name == *o.endpoint.get_ref()) {
+                Some(endpoint) => {
+                    if let Err(e) = m.apply(o, endpoint) {
+                        diagnostics.push(e);
+                    }
+                }
+                None => diagnostics.push(Diagnostic::error(
+                    &m.path,
+                    m.source(&o.endpoint).line,
+                    format!(
+                        "override names endpoint `{}`, which no page defines (endpoints: {})",
+                        o.endpoint.get_ref(),
+                        endpoints.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )),
+            }
+        }
+    }
+    for endpoint in &mut endpoints {
+        for expiry in endpoint.expiry.iter_mut().filter(|e| e.kind == ExpiryKind::Datetime) {
+            match &time_zone {
+                Some(zone) => expiry.time_zone = Some(zone.clone()),
+                None => diagnostics.push(Diagnostic::warning(
+                    expiry.source.clone(),
+                    format!(
+                        "`{}`: datetime expiry with no time zone known; set `time_zone` in the provider's manifest.toml (datetimes without an offset are read as UTC until then)",
+                        endpoint.name
+                    ),
+                )),
+            }
+        }
+        for conflict in endpoint.conflicts.iter().filter(|c| c.settled_by.is_none()) {
+            diagnostics.push(Diagnostic::warning(
+                conflict.source.clone(),
+                format!("`{}`: {} (settle it with an override for `{}` in manifest.toml)", endpoint.name, conflict.message, conflict.topic),
+            ));
+        }
+    }
+    let descriptor = Descriptor {
+        schema_version: SCHEMA_VERSION,
+        provider: name.clone(),
+        time_zone,
+        token_invalidates_previous: manifest.is_some_and(|m| m.manifest.token_invalidates_previous),
+        pages: page_names,
+        endpoints,
+        resources,
+    };
+    let descriptor = match descriptor.validate() {
+        _ if descriptor.endpoints.is_empty() => None,
+        Ok(()) => Some(descriptor),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                manifest.map_or(name.as_str(), |m| m.path.as_str()),
+                1,
+                e.to_string(),
+            ));
+            None
+        }
+    };
+    diagnostics.sort_by(|a, b| a.source.cmp(&b.source));
+    ProviderBuild { name, pages: 0, descriptor, diagnostics }
+}
+
+/// A parameter named like another endpoint's token (`access_token` ← `data.access_token`) is
+/// filled from that endpoint's cached token.
+fn link_dependent_params(endpoints: &mut [Endpoint]) {
+    let tokens: Vec<(String, String)> = endpoints
+        .iter()
+        .filter_map(|e| {
+            let token = e.token.as_ref()?;
+            let last = token.path.rsplit('.').next()?;
+            Some((e.name.clone(), loose(last)))
+        })
+        .collect();
+    for endpoint in endpoints.iter_mut() {
+        for param in &mut endpoint.params {
+            if let Some((source, _)) = tokens.iter().find(|(name, field)| *name != endpoint.name && *field == loose(&param.name)) {
+                param.fill_from = Some(source.clone());
+                param.secret = true;
+            }
+        }
+    }
+}
+
+/// The files `cargo xtask regen` writes, with their content, and what building them found.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// `(path, content)` for every generated file.
+    pub files: Vec<(PathBuf, String)>,
+    /// One build per provider folder.
+    pub builds: Vec<ProviderBuild>,
+}
+
+/// Builds every provider under `specs` and lays out the descriptor files.
+pub fn plan(specs: &Path) -> std::io::Result<Plan> {
+    let mut plan = Plan::default();
+    for dir in discover_providers(specs)? {
+        let build = build_provider(specs, &dir);
+        if let Some(descriptor) = &build.descriptor {
+            plan.files.push((specs.join(DESCRIPTORS).join(format!("{}.json", descriptor.provider)), descriptor.to_json()));
+        }
+        plan.builds.push(build);
+    }
+    Ok(plan)
+}

@@ -1,0 +1,319 @@
+//! Markdown (CommonMark + GFM tables) through pulldown-cmark. Raw HTML blocks (YApi tables) are
+//! handed to the HTML reader and their line numbers shifted to the Markdown page.
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use super::{Document, Reader, html};
+use crate::parse::blocks::{Block, LineIndex, Row, Table, tidy_text};
+use crate::parse::diagnostics::Diagnostic;
+
+/// Reads `.md` pages and anything no other reader claims.
+pub struct MarkdownReader;
+
+impl Reader for MarkdownReader {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn sniff(&self, extension: Option<&str>, _text: &str) -> u8 {
+        match extension {
+            Some("md" | "markdown") => 50,
+            // Loose pages (`.txt`, no extension) are most often Markdown: the fallback.
+            _ => 1,
+        }
+    }
+
+    fn read(&self, page: &str, text: &str) -> Result<Document, Diagnostic> {
+        Ok(Document {
+            page: page.to_owned(),
+            format: self.name(),
+            blocks: read_blocks(text),
+        })
+    }
+}
+
+/// What inline text is currently being collected for.
+enum Open {
+    Heading { level: u8, line: u32 },
+    Paragraph { line: u32 },
+    Code { lang: Option<String>, line: u32 },
+    Html { line: u32 },
+}
+
+/// Parses Markdown into blocks. Never fails: pulldown-cmark accepts any text.
+pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
+    let index = LineIndex::new(text);
+    let mut out = Builder::default();
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in parser.into_offset_iter() {
+        out.event(event, index.line(range.start));
+    }
+    out.blocks
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    open: Option<Open>,
+    text: String,
+    /// Whether every non-blank character of the current paragraph was bold.
+    only_strong: bool,
+    strong_depth: usize,
+    /// Indices in `blocks` of the list items being collected (nested lists nest).
+    items: Vec<usize>,
+    table: Option<Table>,
+    row: Option<Row>,
+    in_cell: bool,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, line: u32) {
+        match event {
+            Event::Start(tag) => self.start(tag, line),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) => {
+                if self.strong_depth == 0 && !t.trim().is_empty() {
+                    self.only_strong = false;
+                }
+                self.text.push_str(&t);
+            }
+            Event::Html(t) => self.text.push_str(&t),
+            Event::InlineHtml(t) => {
+                if html::is_line_break_tag(&t) {
+                    self.text.push('\n');
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => self.text.push('\n'),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: u32) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.text.clear();
+                self.open = Some(Open::Heading {
+                    level: level as u8,
+                    line,
+                });
+            }
+            Tag::Paragraph => {
+                if self.items.is_empty() && !self.in_cell {
+                    self.text.clear();
+                    self.only_strong = true;
+                    self.open = Some(Open::Paragraph { line });
+                } else if !self.text.is_empty() {
+                    self.text.push('\n');
+                }
+            }
+            Tag::Item => {
+                self.flush_item_text();
+                self.items.push(self.blocks.len());
+                self.blocks.push(Block::Item {
+                    text: String::new(),
+                    line,
+                });
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush_item_text();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let info = info.trim();
+                        (!info.is_empty()).then(|| info.to_owned())
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                self.text.clear();
+                self.open = Some(Open::Code { lang, line });
+            }
+            Tag::HtmlBlock => {
+                self.text.clear();
+                self.open = Some(Open::Html { line });
+            }
+            Tag::Table(_) => {
+                self.table = Some(Table {
+                    line,
+                    ..Table::default()
+                });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                self.row = Some(Row {
+                    line,
+                    ..Row::default()
+                });
+            }
+            Tag::TableCell => {
+                self.in_cell = true;
+                self.text.clear();
+            }
+            Tag::Strong => self.strong_depth += 1,
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.close_open();
+            }
+            TagEnd::Item => {
+                self.flush_item_text();
+                self.items.pop();
+            }
+            TagEnd::TableCell => {
+                self.in_cell = false;
+                let cell = tidy_text(&std::mem::take(&mut self.text));
+                if let Some(row) = &mut self.row {
+                    row.cells.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let (Some(table), Some(row)) = (&mut self.table, self.row.take()) {
+                    table.header = row.cells;
+                }
+            }
+            TagEnd::TableRow => {
+                if let (Some(table), Some(row)) = (&mut self.table, self.row.take()) {
+                    table.rows.push(row);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.blocks.push(Block::Table(table));
+                }
+            }
+            TagEnd::Strong => self.strong_depth = self.strong_depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// Appends the text collected so far to the innermost open list item.
+    fn flush_item_text(&mut self) {
+        if self.open.is_some() || self.in_cell {
+            return;
+        }
+        let Some(&index) = self.items.last() else {
+            return;
+        };
+        let addition = tidy_text(&std::mem::take(&mut self.text));
+        if let Some(Block::Item { text, .. }) = self.blocks.get_mut(index)
+            && !addition.is_empty()
+        {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&addition);
+        }
+    }
+
+    fn close_open(&mut self) {
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        let raw = std::mem::take(&mut self.text);
+        match open {
+            Open::Heading { level, line } => self.blocks.push(Block::Heading {
+                level,
+                text: tidy_text(&raw).replace('\n', " "),
+                line,
+            }),
+            Open::Paragraph { line } => {
+                let text = tidy_text(&raw);
+                if text.is_empty() {
+                    return;
+                }
+                self.blocks.push(if self.only_strong {
+                    Block::Label { text, line }
+                } else {
+                    Block::Paragraph { text, line }
+                });
+            }
+            Open::Code { lang, line } => {
+                // A fenced block inside a list item belongs to the page, not to the item text.
+                self.blocks.push(Block::Code {
+                    lang,
+                    text: raw,
+                    line,
+                });
+            }
+            Open::Html { line } => {
+                for mut block in html::read_fragment(&raw) {
+                    block.shift_lines(line.saturating_sub(1));
+                    self.blocks.push(block);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_with_and_without_outer_pipes() {
+        let blocks = read_blocks(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx | y\n---|---\n3 | 4\n",
+        );
+        let tables: Vec<_> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 2);
+        assert_eq!(tables[0].header, ["a", "b"]);
+        assert_eq!(tables[0].rows[0].cells, ["1", "2"]);
+        assert_eq!(tables[0].rows[0].line, 3);
+        assert_eq!(tables[1].header, ["x", "y"]);
+        assert_eq!(tables[1].rows[0].cells, ["3", "4"]);
+        assert_eq!(tables[1].rows[0].line, 7);
+    }
+
+    #[test]
+    fn bold_only_paragraphs_are_labels_and_key_values_are_paragraphs() {
+        let blocks = read_blocks("**Headers**\n\n**Path：** /a/b\n\n* 请求类型 : POST\n");
+        assert_eq!(
+            blocks,
+            vec![
+                Block::Label {
+                    text: "Headers".into(),
+                    line: 1
+                },
+                Block::Paragraph {
+                    text: "Path： /a/b".into(),
+                    line: 3
+                },
+                Block::Item {
+                    text: "请求类型 : POST".into(),
+                    line: 5
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn fenced_code_keeps_language_and_text() {
+        let blocks = read_blocks("# T\n\n```json\n{\"a\": 1}\n```\n");
+        assert_eq!(
+            blocks[1],
+            Block::Code {
+                lang: Some("json".into()),
+                text: "{\"a\": 1}\n".into(),
+                line: 3
+            }
+        );
+    }
+
+    #[test]
+    fn html_blocks_are_read_as_html_with_page_lines() {
+        let blocks = read_blocks("# T\n\n<table>\n<tr><th>名称</th></tr>\n<tr><td>a<br>b</td></tr>\n</table>\n");
+        let Some(Block::Table(table)) = blocks.get(1) else {
+            panic!("expected a table, got {blocks:?}");
+        };
+        assert_eq!(table.header, ["名称"]);
+        assert_eq!(table.rows[0].cells, ["a\nb"]);
+        assert_eq!(table.rows[0].line, 5);
+    }
+}

@@ -1,0 +1,287 @@
+//! The words pages use: column headers, required markers, type names, section names, keys.
+//!
+//! Matching is on a normalised form (lower case, no spaces, no `*`, `:` or `：`), so `**Method：**`,
+//! `method` and `Method :` are one word.
+
+use crate::model::{Location, ValueType};
+
+/// What a table column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    /// Parameter or field name.
+    Name,
+    /// Declared type.
+    Type,
+    /// Required marker.
+    Required,
+    /// Maximum length.
+    MaxLength,
+    /// Description or remarks.
+    Description,
+    /// Example value.
+    Example,
+    /// Fixed value (YApi's 参数值) or default.
+    Value,
+    /// Row number.
+    Index,
+    /// Environment label (开发/测试/生产).
+    Environment,
+    /// URL, host or path.
+    Url,
+    /// HTTP method.
+    Method,
+    /// Whether the resource needs the token.
+    NeedsAuth,
+    /// Key column of a key/value table (标题).
+    Key,
+    /// Value column of a key/value table (内容).
+    Content,
+    /// Error or status code.
+    Code,
+    /// Anything else (YApi's 其他信息): kept out of the way.
+    Other,
+}
+
+/// Lower-cases and strips decoration so variants of one word compare equal.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | ':' | '：' | '`' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Classifies a column header; `None` for a header no reader knows.
+pub fn column(header: &str) -> Option<Column> {
+    let h = normalize(header);
+    let column = match h.as_str() {
+        "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性" | "name" | "field"
+        | "parameter" | "param" | "key" | "参数key" => Column::Name,
+        "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => Column::Type,
+        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "required" | "mandatory" | "是否可空" => {
+            Column::Required
+        }
+        "最大长度" | "长度" | "maxlength" | "length" | "maxlen" => Column::MaxLength,
+        "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义" | "description" | "desc" | "remark"
+        | "remarks" | "comment" | "注释" => Column::Description,
+        "示例值" | "示例" | "例子" | "样例" | "example" | "sample" => Column::Example,
+        "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" => Column::Value,
+        "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
+        "环境" | "environment" | "env" | "环境名称" => Column::Environment,
+        "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path" | "接口地址" | "endpoint" | "baseurl" => {
+            Column::Url
+        }
+        "请求方式" | "方法" | "请求类型" | "method" | "httpmethod" | "请求方法" => Column::Method,
+        "需要授权" | "是否需要授权" | "需要认证" | "requiresauth" | "auth" | "authorization" => Column::NeedsAuth,
+        "标题" | "项目" | "项" | "item" => Column::Key,
+        "内容" | "content" => Column::Content,
+        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode" => Column::Code,
+        "其他信息" | "其他" | "other" | "备用" => Column::Other,
+        _ => return None,
+    };
+    Some(column)
+}
+
+/// Reads a required marker: `Some(true)` for 是/必须/True/Y/yes..., `Some(false)` for 否/非必须/..., `None` if blank or unknown.
+pub fn required(cell: &str) -> Option<bool> {
+    match normalize(cell).as_str() {
+        "是" | "必须" | "必填" | "必传" | "true" | "y" | "yes" | "required" | "1" | "√" | "✓" => Some(true),
+        "否" | "非必须" | "非必填" | "可选" | "选填" | "false" | "n" | "no" | "optional" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads a type name (`String`, `int`, `integer`, `Number`, `object`, ...).
+pub fn value_type(cell: &str) -> Option<ValueType> {
+    let t = normalize(cell);
+    let t = t.split(['(', '（', '[', '<']).next().unwrap_or("");
+    let ty = match t {
+        "string" | "str" | "varchar" | "char" | "text" | "字符串" | "date" | "datetime" => ValueType::String,
+        "int" | "integer" | "long" | "int32" | "int64" | "short" | "整数" | "整型" => ValueType::Integer,
+        "number" | "float" | "double" | "decimal" | "数字" | "bigdecimal" => ValueType::Number,
+        "bool" | "boolean" | "布尔" => ValueType::Boolean,
+        "object" | "json" | "map" | "对象" => ValueType::Object,
+        "array" | "list" | "数组" => ValueType::Array,
+        "" => return None,
+        _ => ValueType::Unknown,
+    };
+    Some(ty)
+}
+
+/// What a heading or label announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Request parameters (optionally with a location: `Headers`, `Query`, `Body`).
+    Request(Option<Location>),
+    /// Response fields.
+    Response,
+    /// A request sample.
+    RequestSample,
+    /// A response sample.
+    ResponseSample,
+    /// An error sample.
+    ErrorSample,
+    /// Host list.
+    Hosts,
+    /// Basic information (method, path).
+    Basics,
+    /// Samples about a protected resource, not the token endpoint.
+    Resource,
+    /// Something else.
+    Other,
+}
+
+/// Classifies a heading or label.
+pub fn section(text: &str) -> Section {
+    let t = normalize(text);
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if has(&["资源"]) {
+        return Section::Resource;
+    }
+    match t.as_str() {
+        "headers" | "header" | "请求头" => return Section::Request(Some(Location::Header)),
+        "query" | "querystring" | "查询参数" => return Section::Request(Some(Location::Query)),
+        "body" | "请求体" | "formdata" => return Section::Request(Some(Location::Body)),
+        "path" | "路径参数" => return Section::Request(Some(Location::Path)),
+        _ => {}
+    }
+    if has(&["错误", "error", "异常", "失败"]) && has(&["样例", "示例", "example", "sample", "返回", "应答", "响应"]) {
+        Section::ErrorSample
+    } else if has(&["错误码", "错误", "error"]) {
+        Section::ErrorSample
+    } else if has(&["域名", "环境", "host", "服务器"]) {
+        Section::Hosts
+    } else if (has(&["样例", "示例", "example", "sample"]) && has(&["返回", "应答", "响应", "response", "结果"]))
+        || t.ends_with("返回")
+        || t.ends_with("应答")
+    {
+        Section::ResponseSample
+    } else if (has(&["样例", "示例", "example", "sample"]) && has(&["请求", "request", "调用", "代码"]))
+        || t.ends_with("请求")
+    {
+        Section::RequestSample
+    } else if has(&["应答报文", "返回数据", "返回值", "返回参数", "输出参数", "响应参数", "响应", "出参", "response", "返回"]) {
+        Section::Response
+    } else if has(&["请求参数", "输入参数", "具体参数", "入参", "参数内容", "request", "parameters"]) {
+        Section::Request(None)
+    } else if has(&["基本信息", "接口说明", "请求信息", "接口信息", "basic"]) {
+        Section::Basics
+    } else {
+        Section::Other
+    }
+}
+
+/// What a `key: value` line states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Path or URL.
+    Url,
+    /// HTTP method.
+    Method,
+    /// Endpoint description.
+    Description,
+}
+
+/// Classifies the key of a `key: value` line.
+pub fn key(text: &str) -> Option<Key> {
+    let k = normalize(text);
+    if matches!(k.as_str(), "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod") {
+        Some(Key::Method)
+    } else if matches!(k.as_str(), "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint")
+        || k.ends_with("服务地址")
+    {
+        Some(Key::Url)
+    } else if matches!(k.as_str(), "接口描述" | "描述" | "description" | "接口说明" | "说明") {
+        Some(Key::Description)
+    } else {
+        None
+    }
+}
+
+/// Splits `key : value` / `key：value` (full-width colon too). The key must be short.
+pub fn split_key_value(line: &str) -> Option<(&str, &str)> {
+    let (at, colon) = line.char_indices().find(|(_, c)| *c == ':' || *c == '：')?;
+    let key = line[..at].trim();
+    // `https://...` is a value, not a key.
+    if key.is_empty() || key.chars().count() > 16 || line[at..].starts_with("://") {
+        return None;
+    }
+    Some((key, line[at + colon.len_utf8()..].trim()))
+}
+
+/// Maps an environment label to a descriptor key (`开发` → `dev`); other labels are kept, slugged.
+pub fn environment(label: &str) -> String {
+    let l = normalize(label);
+    let known = [
+        (&["开发", "dev", "development"][..], "dev"),
+        (&["测试", "test", "testing", "qa"][..], "test"),
+        (&["生产", "正式", "线上", "prod", "production", "online"][..], "prod"),
+        (&["预发", "预生产", "staging", "pre", "uat"][..], "staging"),
+        (&["沙箱", "sandbox"][..], "sandbox"),
+    ];
+    known
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| l.contains(w)))
+        .map_or_else(
+            || {
+                let slug: String = l.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                if slug.trim_matches('_').is_empty() { "default".to_owned() } else { slug }
+            },
+            |(_, name)| (*name).to_owned(),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_in_both_languages() {
+        for (header, expected) in [
+            ("参数", Column::Name),
+            ("参数名称", Column::Name),
+            ("Name", Column::Name),
+            ("是否必填", Column::Required),
+            ("是否必须", Column::Required),
+            ("Required", Column::Required),
+            ("最大长度", Column::MaxLength),
+            ("字段说明  ", Column::Description),
+            ("备注", Column::Description),
+            ("示例值", Column::Example),
+            ("请求地址", Column::Url),
+            ("请求方式", Column::Method),
+            ("请求类型", Column::Method),
+            ("Type", Column::Type),
+        ] {
+            assert_eq!(column(header), Some(expected), "{header}");
+        }
+        assert_eq!(column("颜色"), None);
+    }
+
+    #[test]
+    fn required_markers() {
+        for yes in ["是", "必须", "True", "Y", "yes"] {
+            assert_eq!(required(yes), Some(true), "{yes}");
+        }
+        for no in ["否", "非必须", "False", "N", "no"] {
+            assert_eq!(required(no), Some(false), "{no}");
+        }
+        assert_eq!(required(""), None);
+    }
+
+    #[test]
+    fn key_values_with_full_width_colons() {
+        assert_eq!(split_key_value("Path： /auth/x"), Some(("Path", "/auth/x")));
+        assert_eq!(split_key_value("请求类型 : POST"), Some(("请求类型", "POST")));
+        assert_eq!(split_key_value("https://a.b/c"), None);
+        assert_eq!(key("**Method：**"), Some(Key::Method));
+        assert_eq!(key("授权服务地址"), Some(Key::Url));
+    }
+
+    #[test]
+    fn environments() {
+        assert_eq!(environment("开发"), "dev");
+        assert_eq!(environment("测试"), "test");
+        assert_eq!(environment("生产"), "prod");
+        assert_eq!(environment("Gray"), "gray");
+    }
+}

@@ -1,0 +1,66 @@
+//! Project commands, run as `cargo xtask <command>`.
+#![forbid(unsafe_code)]
+
+mod regen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// authgen's project commands.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read every page in specs/ and write the descriptors (only files whose content changes).
+    Regen {
+        /// The specs folder.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// Print warnings in full (by default a summary table plus each warning once).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Fail, naming each file, when the checked-in descriptors differ from what regen would write.
+    Check {
+        /// The specs folder.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
+    /// Read any pages (also outside specs/, no manifest needed): descriptor JSON on stdout,
+    /// diagnostics on stderr.
+    Describe {
+        /// Page files (.md, .mdx, .html, JSON-wrapped HTML, or .txt of any of those).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
+        Command::Check { specs } => regen::check(&root.join(specs)),
+        Command::Describe { paths } => regen::describe(&paths),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, so `cargo xtask` works from any sub-folder.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
+}
