@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 /// authgen's project commands.
 #[derive(Parser)]
-#[command(name = "cargo xtask", version, about)]
+#[command(name = "xtask", bin_name = "cargo xtask", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,7 +23,7 @@ enum Command {
         /// The specs folder.
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
-        /// Print warnings in full (by default a summary table plus each warning once).
+        /// Print only errors and the summary table, not warnings.
         #[arg(long, short)]
         quiet: bool,
     },

@@ -319,11 +319,22 @@ fn link_dependent_params(endpoints: &mut [Endpoint]) {
     }
 }
 
+/// A file `cargo xtask regen` writes.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Where.
+    pub path: PathBuf,
+    /// The exact content.
+    pub content: String,
+    /// The pages it is built from (relative to `specs/`), to name them when it is stale.
+    pub from: Vec<String>,
+}
+
 /// The files `cargo xtask regen` writes, with their content, and what building them found.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// `(path, content)` for every generated file.
-    pub files: Vec<(PathBuf, String)>,
+    /// Every generated file.
+    pub files: Vec<Output>,
     /// One build per provider folder.
     pub builds: Vec<ProviderBuild>,
 }
@@ -334,9 +345,44 @@ pub fn plan(specs: &Path) -> std::io::Result<Plan> {
     for dir in discover_providers(specs)? {
         let build = build_provider(specs, &dir);
         if let Some(descriptor) = &build.descriptor {
-            plan.files.push((specs.join(DESCRIPTORS).join(format!("{}.json", descriptor.provider)), descriptor.to_json()));
+            plan.files.push(Output {
+                path: specs.join(DESCRIPTORS).join(format!("{}.json", descriptor.provider)),
+                content: descriptor.to_json(),
+                from: descriptor.pages.clone(),
+            });
         }
         plan.builds.push(build);
     }
     Ok(plan)
+}
+
+impl Plan {
+    /// What `check` reports: files that differ from the plan or are missing, descriptors no
+    /// provider produces, and page errors. Empty when everything is up to date.
+    pub fn problems(&self, specs: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
+        for output in &self.files {
+            let name = display(&output.path, specs.parent());
+            match std::fs::read_to_string(&output.path) {
+                Ok(existing) if existing == output.content => {}
+                Ok(_) => problems.push(format!("stale: {name} (built from {})", output.from.join(", "))),
+                Err(_) => problems.push(format!("missing: {name} (built from {})", output.from.join(", "))),
+            }
+        }
+        if let Ok(entries) = std::fs::read_dir(specs.join(DESCRIPTORS)) {
+            let mut orphans: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| !self.files.iter().any(|o| o.path == *p))
+                .collect();
+            orphans.sort();
+            for path in orphans {
+                problems.push(format!("not produced by any provider (delete it): {}", display(&path, specs.parent())));
+            }
+        }
+        for build in &self.builds {
+            problems.extend(build.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string));
+        }
+        problems
+    }
 }

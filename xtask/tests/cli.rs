@@ -1,0 +1,70 @@
+//! The commands as a user runs them: `describe` on each seed page, `--help`, and the dependency
+//! boundary that keeps the page readers out of the macro's build.
+
+use std::process::Command;
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("run xtask")
+}
+
+#[test]
+fn describe_prints_each_seed_descriptor_without_a_manifest() {
+    for (page, provider, endpoints) in [
+        ("specs/ebaas/get-service-ticket.md", "ebaas", vec!["get_service_ticket"]),
+        ("specs/ebaas/get-access-token.json", "ebaas", vec!["get_access_token"]),
+        ("specs/appauth/access-token.md", "access_token", vec!["get_access_token", "hello"]),
+        ("specs/anyweb/service-token.mdx", "anyweb", vec!["service_token"]),
+        ("specs/coupang/token.md", "blsct", vec!["get_token"]),
+    ] {
+        let out = xtask(&["describe", page]);
+        assert!(out.status.success(), "{page}: {}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        assert_eq!(json["provider"], provider, "{page}");
+        assert_eq!(json["schema_version"], 1);
+        let names: Vec<&str> = json["endpoints"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str()).collect();
+        assert_eq!(names, endpoints, "{page}");
+    }
+    let out = xtask(&["describe", "specs/coupang/token.md"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("specs/coupang/token.md:43: warning: `get_token`: request parameter"), "{stderr}");
+}
+
+#[test]
+fn describe_fails_on_a_page_without_a_path() {
+    let dir = std::env::temp_dir().join(format!("authgen-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let page = dir.join("broken.md");
+    std::fs::write(&page, "# nothing here\n").expect("write");
+    let out = xtask(&["describe", &page.to_string_lossy()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.md:1: error: no path found"));
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in ["regen", "check", "describe"] {
+        let out = xtask(&[command, "--help"]);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cargo xtask"), "{command}");
+    }
+}
+
+#[test]
+fn the_macro_never_depends_on_the_page_readers() {
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "-p", "auth-derive", "-e", "normal", "--prefix", "none"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("run cargo tree");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("authgen-descriptor"), "the macro uses the descriptor model:\n{tree}");
+    for forbidden in ["pulldown-cmark", "scraper", "html5ever", "markup5ever"] {
+        assert!(!tree.contains(forbidden), "auth-derive pulls in {forbidden}:\n{tree}");
+    }
+}
