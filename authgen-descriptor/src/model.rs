@@ -483,7 +483,10 @@ impl Descriptor {
             message: e.to_string(),
         };
         let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
-        match value.get("schema_version").and_then(serde_json::Value::as_u64) {
+        match value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
             Some(found) => {
                 return Err(LoadError::Version {
@@ -515,7 +518,9 @@ impl Descriptor {
                 )));
             }
             if !seen.insert(name.as_str()) {
-                return Err(LoadError::Invalid(format!("endpoint `{name}` appears twice")));
+                return Err(LoadError::Invalid(format!(
+                    "endpoint `{name}` appears twice"
+                )));
             }
             if !endpoint.path.starts_with('/') {
                 return Err(LoadError::Invalid(format!(
@@ -598,7 +603,10 @@ mod tests {
     #[test]
     fn lookup_follows_dotted_paths() {
         let v = serde_json::json!({"data": {"access_token": "t"}});
-        assert_eq!(lookup(&v, "data.access_token"), Some(&serde_json::json!("t")));
+        assert_eq!(
+            lookup(&v, "data.access_token"),
+            Some(&serde_json::json!("t"))
+        );
         assert_eq!(lookup(&v, "data.missing"), None);
     }
 

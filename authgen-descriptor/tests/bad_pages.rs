@@ -1,12 +1,17 @@
 //! Pages the readers cannot make sense of get an error naming the page, the line and what was
 //! expected; pages with an unknown table header get a warning and still produce what they can.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use authgen_descriptor::parse::{Diagnostic, describe_text};
 
 fn errors(page: &str, extension: Option<&str>, text: &str) -> Vec<String> {
     let (found, _, diagnostics) = describe_text(page, extension, text);
     assert!(found.is_none(), "expected a failure for {page}");
-    diagnostics.iter().filter(|d| d.is_error()).map(Diagnostic::to_string).collect()
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(Diagnostic::to_string)
+        .collect()
 }
 
 #[test]
@@ -14,36 +19,56 @@ fn no_path() {
     let e = errors("p.md", Some("md"), "# 获取Token\n\n* 请求类型 : POST\n");
     assert_eq!(
         e,
-        ["p.md:1: error: no path found: expected a `Path:`/`请求地址:` line, a table with a 请求地址/请求路径/URL column, or a full URL"]
+        [
+            "p.md:1: error: no path found: expected a `Path:`/`请求地址:` line, a table with a 请求地址/请求路径/URL column, or a full URL"
+        ]
     );
 }
 
 #[test]
 fn no_method() {
-    let (found, _, diagnostics) = describe_text("p.md", Some("md"), "# T\n\n\n**Path：** /a/token\n");
+    let (found, _, diagnostics) =
+        describe_text("p.md", Some("md"), "# T\n\n\n**Path：** /a/token\n");
     assert_eq!(found.map(|(e, _)| e.len()), Some(0));
     let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
-        ["p.md:4: error: no method found for `/a/token`: expected a `Method:`/`请求类型:` line or a 请求方式 column near it"]
+        [
+            "p.md:4: error: no method found for `/a/token`: expected a `Method:`/`请求类型:` line or a 请求方式 column near it"
+        ]
     );
 }
 
 #[test]
 fn json_wrapper_that_is_not_json() {
-    let e = errors("p.json", Some("json"), "{\"__html\": \"<h2>x</h2>\",\n\"key\": }");
+    let e = errors(
+        "p.json",
+        Some("json"),
+        "{\"__html\": \"<h2>x</h2>\",\n\"key\": }",
+    );
     assert_eq!(e.len(), 1);
-    assert!(e[0].starts_with("p.json:2: error: the page's JSON wrapper is not valid JSON (column 8)"), "{e:?}");
+    assert!(
+        e[0].starts_with("p.json:2: error: the page's JSON wrapper is not valid JSON (column 8)"),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn unknown_table_header_is_named() {
-    let page = "# T\n\n* 请求类型 : GET\n* 请求地址 : /t\n\n| 颜色 | 参数 |\n|---|---|\n| red | a |\n";
+    let page =
+        "# T\n\n* 请求类型 : GET\n* 请求地址 : /t\n\n| 颜色 | 参数 |\n|---|---|\n| red | a |\n";
     let (found, _, diagnostics) = describe_text("p.md", Some("md"), page);
-    assert_eq!(found.map(|(e, _)| e.len()), Some(1), "the endpoint is still read");
+    assert_eq!(
+        found.map(|(e, _)| e.len()),
+        Some(1),
+        "the endpoint is still read"
+    );
     let w: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(w.len(), 1);
-    assert!(w[0].starts_with("p.md:6: warning: table column(s) `颜色` are not known to any reader"), "{w:?}");
+    assert!(
+        w[0].starts_with("p.md:6: warning: table column(s) `颜色` are not known to any reader"),
+        "{w:?}"
+    );
 }
 
 #[test]
@@ -60,8 +85,18 @@ fn english_headers_and_markers() {
     let endpoints = found.map(|(e, _)| e).unwrap_or_default();
     let e = &endpoints[0];
     assert_eq!((e.name.as_str(), e.path.as_str()), ("token", "/v1/token"));
-    let params: Vec<(&str, bool)> = e.params.iter().map(|p| (p.name.as_str(), p.required)).collect();
+    let params: Vec<(&str, bool)> = e
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.required))
+        .collect();
     assert_eq!(params, [("client_id", true), ("scope", false)]);
-    assert_eq!(e.token.as_ref().map(|t| t.path.as_str()), Some("access_token"));
-    assert_eq!(e.expiry.first().map(|x| x.path.as_str()), Some("expires_in"));
+    assert_eq!(
+        e.token.as_ref().map(|t| t.path.as_str()),
+        Some("access_token")
+    );
+    assert_eq!(
+        e.expiry.first().map(|x| x.path.as_str()),
+        Some("expires_in")
+    );
 }

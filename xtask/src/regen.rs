@@ -15,15 +15,23 @@ pub fn regen(specs: &Path, quiet: bool) -> Result<ExitCode, String> {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         write_atomically(path, content)?;
         eprintln!("wrote {}", relative(path));
         written += 1;
     }
     let failed = report(&plan.builds, quiet);
-    eprintln!("{written} file(s) written, {} unchanged", plan.files.len() - written);
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    eprintln!(
+        "{written} file(s) written, {} unchanged",
+        plan.files.len() - written
+    );
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Compares the planned files with the checked-in ones.
@@ -62,7 +70,11 @@ pub fn describe(paths: &[PathBuf]) -> Result<ExitCode, String> {
         }
     };
     print!("{json}");
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Prints every diagnostic and the summary table; returns whether any page failed.
@@ -74,18 +86,37 @@ fn report(builds: &[parse::ProviderBuild], quiet: bool) -> bool {
             }
         }
     }
-    let name_width = builds.iter().map(|b| b.name.len()).max().unwrap_or(8).max(8);
+    let name_width = builds
+        .iter()
+        .map(|b| b.name.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     eprintln!();
-    eprintln!("{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}", "provider", "pages", "endpoints", "warnings", "errors");
+    eprintln!(
+        "{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}",
+        "provider", "pages", "endpoints", "warnings", "errors"
+    );
     let mut totals = [0usize; 4];
     for b in builds {
-        let row = [b.pages, b.endpoints(), b.count(Severity::Warning), b.count(Severity::Error)];
-        eprintln!("{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}", b.name, row[0], row[1], row[2], row[3]);
+        let row = [
+            b.pages,
+            b.endpoints(),
+            b.count(Severity::Warning),
+            b.count(Severity::Error),
+        ];
+        eprintln!(
+            "{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}",
+            b.name, row[0], row[1], row[2], row[3]
+        );
         for (t, r) in totals.iter_mut().zip(row) {
             *t += r;
         }
     }
-    eprintln!("{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}", "total", totals[0], totals[1], totals[2], totals[3]);
+    eprintln!(
+        "{:<name_width$}  {:>5}  {:>9}  {:>8}  {:>6}",
+        "total", totals[0], totals[1], totals[2], totals[3]
+    );
     totals[3] > 0
 }
 

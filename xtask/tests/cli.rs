@@ -1,5 +1,6 @@
 //! The commands as a user runs them: `describe` on each seed page, `--help`, and the dependency
 //! boundary that keeps the page readers out of the macro's build.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::process::Command;
 
@@ -14,23 +15,51 @@ fn xtask(args: &[&str]) -> std::process::Output {
 #[test]
 fn describe_prints_each_seed_descriptor_without_a_manifest() {
     for (page, provider, endpoints) in [
-        ("specs/ebaas/get-service-ticket.md", "ebaas", vec!["get_service_ticket"]),
-        ("specs/ebaas/get-access-token.json", "ebaas", vec!["get_access_token"]),
-        ("specs/appauth/access-token.md", "access_token", vec!["get_access_token", "hello"]),
-        ("specs/anyweb/service-token.mdx", "anyweb", vec!["service_token"]),
+        (
+            "specs/ebaas/get-service-ticket.md",
+            "ebaas",
+            vec!["get_service_ticket"],
+        ),
+        (
+            "specs/ebaas/get-access-token.json",
+            "ebaas",
+            vec!["get_access_token"],
+        ),
+        (
+            "specs/appauth/access-token.md",
+            "access_token",
+            vec!["get_access_token", "hello"],
+        ),
+        (
+            "specs/anyweb/service-token.mdx",
+            "anyweb",
+            vec!["service_token"],
+        ),
         ("specs/coupang/token.md", "blsct", vec!["get_token"]),
     ] {
         let out = xtask(&["describe", page]);
-        assert!(out.status.success(), "{page}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{page}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
         assert_eq!(json["provider"], provider, "{page}");
         assert_eq!(json["schema_version"], 1);
-        let names: Vec<&str> = json["endpoints"].as_array().into_iter().flatten().filter_map(|e| e["name"].as_str()).collect();
+        let names: Vec<&str> = json["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["name"].as_str())
+            .collect();
         assert_eq!(names, endpoints, "{page}");
     }
     let out = xtask(&["describe", "specs/coupang/token.md"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("specs/coupang/token.md:43: warning: `get_token`: request parameter"), "{stderr}");
+    assert!(
+        stderr.contains("specs/coupang/token.md:43: warning: `get_token`: request parameter"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -50,21 +79,43 @@ fn every_command_has_help() {
     for command in ["regen", "check", "describe"] {
         let out = xtask(&[command, "--help"]);
         assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cargo xtask"), "{command}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage: cargo xtask"),
+            "{command}"
+        );
     }
 }
 
 #[test]
 fn the_macro_never_depends_on_the_page_readers() {
     let out = Command::new(env!("CARGO"))
-        .args(["tree", "--offline", "-p", "auth-derive", "-e", "normal", "--prefix", "none"])
+        .args([
+            "tree",
+            "--offline",
+            "-p",
+            "auth-derive",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .expect("run cargo tree");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tree = String::from_utf8_lossy(&out.stdout);
-    assert!(tree.contains("authgen-descriptor"), "the macro uses the descriptor model:\n{tree}");
+    assert!(
+        tree.contains("authgen-descriptor"),
+        "the macro uses the descriptor model:\n{tree}"
+    );
     for forbidden in ["pulldown-cmark", "scraper", "html5ever", "markup5ever"] {
-        assert!(!tree.contains(forbidden), "auth-derive pulls in {forbidden}:\n{tree}");
+        assert!(
+            !tree.contains(forbidden),
+            "auth-derive pulls in {forbidden}:\n{tree}"
+        );
     }
 }

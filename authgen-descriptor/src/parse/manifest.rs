@@ -78,14 +78,21 @@ impl LoadedManifest {
             let line = e.span().map_or(1, |span| lines.line(span.start));
             Diagnostic::error(path, line, format!("invalid manifest: {}", e.message()))
         })?;
-        let loaded = Self { manifest, path: path.to_owned(), lines };
+        let loaded = Self {
+            manifest,
+            path: path.to_owned(),
+            lines,
+        };
         loaded.check()?;
         Ok(loaded)
     }
 
     /// The source of a spanned manifest value.
     pub fn source<T>(&self, spanned: &Spanned<T>) -> Source {
-        Source { page: self.path.clone(), line: self.lines.line(spanned.span().start) }
+        Source {
+            page: self.path.clone(),
+            line: self.lines.line(spanned.span().start),
+        }
     }
 
     fn error<T>(&self, at: &Spanned<T>, message: String) -> Diagnostic {
@@ -95,23 +102,49 @@ impl LoadedManifest {
     fn check(&self) -> Result<(), Diagnostic> {
         let m = &self.manifest;
         if !is_snake_identifier(m.provider.get_ref()) {
-            return Err(self.error(&m.provider, format!("`provider` must be snake_case (like `ebaas`), found `{}`", m.provider.get_ref())));
+            return Err(self.error(
+                &m.provider,
+                format!(
+                    "`provider` must be snake_case (like `ebaas`), found `{}`",
+                    m.provider.get_ref()
+                ),
+            ));
         }
         if let Some(zone) = &m.time_zone {
             let z = zone.get_ref();
-            let plausible = z == "UTC" || (z.contains('/') && z.chars().all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
+            let plausible = z == "UTC"
+                || (z.contains('/')
+                    && z.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
             if !plausible {
-                return Err(self.error(zone, format!("`time_zone` must be an IANA zone name like `Asia/Shanghai`, found `{z}`")));
+                return Err(self.error(
+                    zone,
+                    format!(
+                        "`time_zone` must be an IANA zone name like `Asia/Shanghai`, found `{z}`"
+                    ),
+                ));
             }
         }
         for (env, url) in &m.base_urls {
             if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
-                return Err(self.error(url, format!("base_urls.{env} must start with https:// (or http://), found `{}`", url.get_ref())));
+                return Err(self.error(
+                    url,
+                    format!(
+                        "base_urls.{env} must start with https:// (or http://), found `{}`",
+                        url.get_ref()
+                    ),
+                ));
             }
         }
         for (i, o) in m.overrides.iter().enumerate() {
             if !o.pointer.get_ref().starts_with('/') {
-                return Err(self.error(&o.pointer, format!("override #{} pointer must start with `/` (like `/encoding`)", i + 1)));
+                return Err(self.error(
+                    &o.pointer,
+                    format!(
+                        "override #{} pointer must start with `/` (like `/encoding`)",
+                        i + 1
+                    ),
+                ));
             }
         }
         Ok(())
@@ -121,22 +154,39 @@ impl LoadedManifest {
     pub fn apply(&self, o: &Override, endpoint: &mut Endpoint) -> Result<(), Diagnostic> {
         let pointer = o.pointer.get_ref();
         let source = self.source(&o.pointer);
-        let mut value = serde_json::to_value(&*endpoint).map_err(|e| self.error(&o.pointer, e.to_string()))?;
-        let segments: Vec<&str> = pointer.trim_start_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let mut value =
+            serde_json::to_value(&*endpoint).map_err(|e| self.error(&o.pointer, e.to_string()))?;
+        let segments: Vec<&str> = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         match &o.value {
             None => {
-                navigate(&mut value, &segments).map_err(|e| self.error(&o.pointer, format!("override pointer `{pointer}`: {e}")))?;
+                navigate(&mut value, &segments).map_err(|e| {
+                    self.error(&o.pointer, format!("override pointer `{pointer}`: {e}"))
+                })?;
             }
             Some(new) => {
-                let new = serde_json::to_value(new).map_err(|e| self.error(&o.pointer, e.to_string()))?;
-                set(&mut value, &segments, new).map_err(|e| self.error(&o.pointer, format!("override pointer `{pointer}`: {e}")))?;
+                let new =
+                    serde_json::to_value(new).map_err(|e| self.error(&o.pointer, e.to_string()))?;
+                set(&mut value, &segments, new).map_err(|e| {
+                    self.error(&o.pointer, format!("override pointer `{pointer}`: {e}"))
+                })?;
                 *endpoint = serde_json::from_value(value).map_err(|e| {
-                    self.error(&o.pointer, format!("override value for `{pointer}` does not fit the descriptor: {e}"))
+                    self.error(
+                        &o.pointer,
+                        format!("override value for `{pointer}` does not fit the descriptor: {e}"),
+                    )
                 })?;
             }
         }
         let settled_by = format!("{source}: {}", o.reason);
-        for conflict in endpoint.conflicts.iter_mut().filter(|c| &c.topic == pointer) {
+        for conflict in endpoint
+            .conflicts
+            .iter_mut()
+            .filter(|c| &c.topic == pointer)
+        {
             conflict.settled_by = Some(settled_by.clone());
         }
         Ok(())
@@ -154,7 +204,9 @@ fn step<'v>(current: &'v mut Value, segment: &str) -> Result<&'v mut Value, Stri
     match current {
         Value::Object(map) => {
             if map.contains_key(segment) {
-                return map.get_mut(segment).ok_or_else(|| format!("no `{segment}`"));
+                return map
+                    .get_mut(segment)
+                    .ok_or_else(|| format!("no `{segment}`"));
             }
             match map.get_mut("fields") {
                 Some(Value::Array(items)) => find_item(items, segment),
@@ -169,16 +221,31 @@ fn step<'v>(current: &'v mut Value, segment: &str) -> Result<&'v mut Value, Stri
 fn find_item<'v>(items: &'v mut [Value], segment: &str) -> Result<&'v mut Value, String> {
     if let Ok(index) = segment.parse::<usize>() {
         let len = items.len();
-        return items.get_mut(index).ok_or_else(|| format!("index {index} is past the end ({len} items)"));
+        return items
+            .get_mut(index)
+            .ok_or_else(|| format!("index {index} is past the end ({len} items)"));
     }
     let names: Vec<String> = items
         .iter()
-        .filter_map(|item| ["name", "code", "path"].iter().find_map(|k| item.get(k)?.as_str().map(str::to_owned)))
+        .filter_map(|item| {
+            ["name", "code", "path"]
+                .iter()
+                .find_map(|k| item.get(k)?.as_str().map(str::to_owned))
+        })
         .collect();
     items
         .iter_mut()
-        .find(|item| ["name", "code", "path"].iter().any(|k| item.get(k).and_then(Value::as_str) == Some(segment)))
-        .ok_or_else(|| format!("no item named `{segment}` (there are: {})", names.join(", ")))
+        .find(|item| {
+            ["name", "code", "path"]
+                .iter()
+                .any(|k| item.get(k).and_then(Value::as_str) == Some(segment))
+        })
+        .ok_or_else(|| {
+            format!(
+                "no item named `{segment}` (there are: {})",
+                names.join(", ")
+            )
+        })
 }
 
 fn set(root: &mut Value, segments: &[&str], new: Value) -> Result<(), String> {
@@ -204,11 +271,24 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let err = LoadedManifest::parse("m.toml", "provider = \"ebaas\"\ntime_zone = 3\n").err().map(|d| d.to_string());
-        assert!(err.as_deref().is_some_and(|e| e.starts_with("m.toml:2: error: invalid manifest")), "{err:?}");
-        let err = LoadedManifest::parse("m.toml", "provider = \"Ebaas\"\n").err().map(|d| d.to_string());
-        assert_eq!(err.as_deref(), Some("m.toml:1: error: `provider` must be snake_case (like `ebaas`), found `Ebaas`"));
-        let err = LoadedManifest::parse("m.toml", "provider = \"a\"\ncolour = 1\n").err().map(|d| d.source.line);
+        let err = LoadedManifest::parse("m.toml", "provider = \"ebaas\"\ntime_zone = 3\n")
+            .err()
+            .map(|d| d.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.starts_with("m.toml:2: error: invalid manifest")),
+            "{err:?}"
+        );
+        let err = LoadedManifest::parse("m.toml", "provider = \"Ebaas\"\n")
+            .err()
+            .map(|d| d.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("m.toml:1: error: `provider` must be snake_case (like `ebaas`), found `Ebaas`")
+        );
+        let err = LoadedManifest::parse("m.toml", "provider = \"a\"\ncolour = 1\n")
+            .err()
+            .map(|d| d.source.line);
         assert_eq!(err, Some(2));
     }
 
@@ -218,7 +298,14 @@ mod tests {
         let found = navigate(&mut v, &["response", "data", "t", "type"]).map(|v| v.clone());
         assert_eq!(found, Ok(serde_json::json!("string")));
         assert!(navigate(&mut v, &["response", "nope"]).is_err());
-        assert_eq!(set(&mut v, &["response", "data", "t", "type"], serde_json::json!("integer")), Ok(()));
+        assert_eq!(
+            set(
+                &mut v,
+                &["response", "data", "t", "type"],
+                serde_json::json!("integer")
+            ),
+            Ok(())
+        );
         assert_eq!(v["response"][0]["fields"][0]["type"], "integer");
     }
 }

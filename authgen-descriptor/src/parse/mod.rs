@@ -13,4 +13,7 @@ pub mod read;
 pub mod vocab;
 
 pub use diagnostics::{Diagnostic, Severity};
-pub use provider::{Output, Plan, ProviderBuild, build_provider, describe_pages, describe_text, discover_providers, plan};
+pub use provider::{
+    Output, Plan, ProviderBuild, build_provider, describe_pages, describe_text, discover_providers,
+    plan,
+};

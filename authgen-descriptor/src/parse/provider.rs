@@ -30,7 +30,10 @@ pub struct ProviderBuild {
 impl ProviderBuild {
     /// Number of diagnostics of a severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// Number of endpoints built.
@@ -45,7 +48,10 @@ pub fn discover_providers(specs: &Path) -> std::io::Result<Vec<PathBuf>> {
     for entry in std::fs::read_dir(specs)? {
         let entry = entry?;
         let name = entry.file_name();
-        if entry.file_type()?.is_dir() && name != DESCRIPTORS && !name.to_string_lossy().starts_with('.') {
+        if entry.file_type()?.is_dir()
+            && name != DESCRIPTORS
+            && !name.to_string_lossy().starts_with('.')
+        {
             dirs.push(entry.path());
         }
     }
@@ -59,7 +65,10 @@ pub fn provider_pages(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
-        if entry.file_type()?.is_file() && name != MANIFEST && !name.to_string_lossy().starts_with('.') {
+        if entry.file_type()?.is_file()
+            && name != MANIFEST
+            && !name.to_string_lossy().starts_with('.')
+        {
             pages.push(entry.path());
         }
     }
@@ -81,45 +90,75 @@ struct PageOutcome {
     resources: Vec<Resource>,
 }
 
-fn read_one(path: &Path, base: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) -> Option<PageOutcome> {
+fn read_one(
+    path: &Path,
+    base: Option<&Path>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PageOutcome> {
     let page = display(path, base);
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = u32::try_from(valid.iter().filter(|b| **b == b'\n').count() + 1).unwrap_or(u32::MAX);
+                let line = u32::try_from(valid.iter().filter(|b| **b == b'\n').count() + 1)
+                    .unwrap_or(u32::MAX);
                 diagnostics.push(Diagnostic::error(&page, line, "the page is not UTF-8 text"));
                 return None;
             }
         },
         Err(e) => {
-            diagnostics.push(Diagnostic::error(&page, 1, format!("cannot read the page: {e}")));
+            diagnostics.push(Diagnostic::error(
+                &page,
+                1,
+                format!("cannot read the page: {e}"),
+            ));
             return None;
         }
     };
-    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
     let outcome = describe_text(&page, extension.as_deref(), &text);
     diagnostics.extend(outcome.2);
-    outcome.0.map(|(endpoints, resources)| PageOutcome { page, endpoints, resources })
+    outcome.0.map(|(endpoints, resources)| PageOutcome {
+        page,
+        endpoints,
+        resources,
+    })
 }
 
 /// Reads one page's text: its endpoints and resources, or `None` with the errors saying why.
 #[allow(clippy::type_complexity)]
-pub fn describe_text(page: &str, extension: Option<&str>, text: &str) -> (Option<(Vec<Endpoint>, Vec<Resource>)>, &'static str, Vec<Diagnostic>) {
+pub fn describe_text(
+    page: &str,
+    extension: Option<&str>,
+    text: &str,
+) -> (
+    Option<(Vec<Endpoint>, Vec<Resource>)>,
+    &'static str,
+    Vec<Diagnostic>,
+) {
     let document = match read::read_page(page, extension, text) {
         Ok(d) => d,
         Err(e) => return (None, "unknown", vec![e]),
     };
     match extract::extract(&document) {
-        Ok(found) => (Some((found.endpoints, found.resources)), document.format, found.diagnostics),
+        Ok(found) => (
+            Some((found.endpoints, found.resources)),
+            document.format,
+            found.diagnostics,
+        ),
         Err(e) => (None, document.format, vec![e]),
     }
 }
 
 /// Builds the descriptor of a provider folder under `specs` (with its manifest).
 pub fn build_provider(specs: &Path, dir: &Path) -> ProviderBuild {
-    let folder = dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let folder = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let mut diagnostics = Vec::new();
     let manifest_path = dir.join(MANIFEST);
     let manifest_name = display(&manifest_path, Some(specs));
@@ -127,12 +166,20 @@ pub fn build_provider(specs: &Path, dir: &Path) -> ProviderBuild {
         Ok(text) => match LoadedManifest::parse(&manifest_name, &text) {
             Ok(m) => Some(m),
             Err(e) => {
-                return ProviderBuild { name: folder, pages: 0, descriptor: None, diagnostics: vec![e] };
+                return ProviderBuild {
+                    name: folder,
+                    pages: 0,
+                    descriptor: None,
+                    diagnostics: vec![e],
+                };
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             diagnostics.push(Diagnostic::warning(
-                crate::model::Source { page: manifest_name.clone(), line: 1 },
+                crate::model::Source {
+                    page: manifest_name.clone(),
+                    line: 1,
+                },
                 "no manifest: the provider name and time zone are guessed; add manifest.toml",
             ));
             None
@@ -142,7 +189,11 @@ pub fn build_provider(specs: &Path, dir: &Path) -> ProviderBuild {
                 name: folder,
                 pages: 0,
                 descriptor: None,
-                diagnostics: vec![Diagnostic::error(&manifest_name, 1, format!("cannot read the manifest: {e}"))],
+                diagnostics: vec![Diagnostic::error(
+                    &manifest_name,
+                    1,
+                    format!("cannot read the manifest: {e}"),
+                )],
             };
         }
     };
@@ -153,11 +204,18 @@ pub fn build_provider(specs: &Path, dir: &Path) -> ProviderBuild {
                 name: folder,
                 pages: 0,
                 descriptor: None,
-                diagnostics: vec![Diagnostic::error(&display(dir, Some(specs)), 1, format!("cannot list the folder: {e}"))],
+                diagnostics: vec![Diagnostic::error(
+                    &display(dir, Some(specs)),
+                    1,
+                    format!("cannot list the folder: {e}"),
+                )],
             };
         }
     };
-    let outcomes: Vec<PageOutcome> = pages.iter().filter_map(|p| read_one(p, Some(specs), &mut diagnostics)).collect();
+    let outcomes: Vec<PageOutcome> = pages
+        .iter()
+        .filter_map(|p| read_one(p, Some(specs), &mut diagnostics))
+        .collect();
     let mut build = assemble(outcomes, manifest.as_ref(), &folder, diagnostics);
     build.pages = pages.len();
     build
@@ -170,8 +228,14 @@ pub fn describe_pages(paths: &[PathBuf]) -> Vec<ProviderBuild> {
     for path in paths {
         let mut diagnostics = Vec::new();
         let outcome = read_one(path, None, &mut diagnostics);
-        let stem = path.file_stem().map_or_else(|| "provider".to_owned(), |s| s.to_string_lossy().into_owned());
-        let name = outcome.as_ref().and_then(|o| guess_provider(&o.endpoints)).unwrap_or_else(|| extract::text::snake_case(&stem));
+        let stem = path.file_stem().map_or_else(
+            || "provider".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let name = outcome
+            .as_ref()
+            .and_then(|o| guess_provider(&o.endpoints))
+            .unwrap_or_else(|| extract::text::snake_case(&stem));
         let group = groups.entry(name).or_default();
         group.0.extend(outcome);
         group.1.extend(diagnostics);
@@ -196,10 +260,22 @@ fn guess_provider(endpoints: &[Endpoint]) -> Option<String> {
     Some(extract::text::snake_case(label))
 }
 
-fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallback: &str, mut diagnostics: Vec<Diagnostic>) -> ProviderBuild {
+fn assemble(
+    outcomes: Vec<PageOutcome>,
+    manifest: Option<&LoadedManifest>,
+    fallback: &str,
+    mut diagnostics: Vec<Diagnostic>,
+) -> ProviderBuild {
     let name = manifest
         .map(|m| m.manifest.provider.get_ref().clone())
-        .or_else(|| guess_provider(&outcomes.iter().flat_map(|o| o.endpoints.clone()).collect::<Vec<_>>()))
+        .or_else(|| {
+            guess_provider(
+                &outcomes
+                    .iter()
+                    .flat_map(|o| o.endpoints.clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
         .unwrap_or_else(|| fallback.to_owned());
     let page_names: Vec<String> = outcomes.iter().map(|o| o.page.clone()).collect();
     let mut endpoints: Vec<Endpoint> = Vec::new();
@@ -214,8 +290,18 @@ fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallb
             }
             if endpoint.name != base {
                 diagnostics.push(Diagnostic::warning(
-                    endpoint.sources.get("path").cloned().unwrap_or_else(|| crate::model::Source { page: outcome.page.clone(), line: 1 }),
-                    format!("endpoint name `{base}` is taken by another page; renamed `{}`", endpoint.name),
+                    endpoint
+                        .sources
+                        .get("path")
+                        .cloned()
+                        .unwrap_or_else(|| crate::model::Source {
+                            page: outcome.page.clone(),
+                            line: 1,
+                        }),
+                    format!(
+                        "endpoint name `{base}` is taken by another page; renamed `{}`",
+                        endpoint.name
+                    ),
                 ));
             }
             endpoints.push(endpoint);
@@ -224,18 +310,27 @@ fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallb
     }
     link_dependent_params(&mut endpoints);
 
-    let time_zone = manifest.and_then(|m| m.manifest.time_zone.as_ref()).map(|z| z.get_ref().clone());
+    let time_zone = manifest
+        .and_then(|m| m.manifest.time_zone.as_ref())
+        .map(|z| z.get_ref().clone());
     if let Some(m) = manifest {
         for endpoint in &mut endpoints {
             for (env, url) in &m.manifest.base_urls {
                 if !endpoint.base_urls.contains_key(env) {
-                    endpoint.base_urls.insert(env.clone(), url.get_ref().trim_end_matches('/').to_owned());
-                    endpoint.sources.insert(format!("base_urls.{env}"), m.source(url));
+                    endpoint
+                        .base_urls
+                        .insert(env.clone(), url.get_ref().trim_end_matches('/').to_owned());
+                    endpoint
+                        .sources
+                        .insert(format!("base_urls.{env}"), m.source(url));
                 }
             }
         }
         for o in &m.manifest.overrides {
-            match endpoints.iter_mut().find(|e| e.name == *o.endpoint.get_ref()) {
+            match endpoints
+                .iter_mut()
+                .find(|e| e.name == *o.endpoint.get_ref())
+            {
                 Some(endpoint) => {
                     if let Err(e) = m.apply(o, endpoint) {
                         diagnostics.push(e);
@@ -247,14 +342,22 @@ fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallb
                     format!(
                         "override names endpoint `{}`, which no page defines (endpoints: {})",
                         o.endpoint.get_ref(),
-                        endpoints.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+                        endpoints
+                            .iter()
+                            .map(|e| e.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
             }
         }
     }
     for endpoint in &mut endpoints {
-        for expiry in endpoint.expiry.iter_mut().filter(|e| e.kind == ExpiryKind::Datetime) {
+        for expiry in endpoint
+            .expiry
+            .iter_mut()
+            .filter(|e| e.kind == ExpiryKind::Datetime)
+        {
             match &time_zone {
                 Some(zone) => expiry.time_zone = Some(zone.clone()),
                 None => diagnostics.push(Diagnostic::warning(
@@ -269,7 +372,10 @@ fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallb
         for conflict in endpoint.conflicts.iter().filter(|c| c.settled_by.is_none()) {
             diagnostics.push(Diagnostic::warning(
                 conflict.source.clone(),
-                format!("`{}`: {} (settle it with an override for `{}` in manifest.toml)", endpoint.name, conflict.message, conflict.topic),
+                format!(
+                    "`{}`: {} (settle it with an override for `{}` in manifest.toml)",
+                    endpoint.name, conflict.message, conflict.topic
+                ),
             ));
         }
     }
@@ -295,7 +401,12 @@ fn assemble(outcomes: Vec<PageOutcome>, manifest: Option<&LoadedManifest>, fallb
         }
     };
     diagnostics.sort_by(|a, b| a.source.cmp(&b.source));
-    ProviderBuild { name, pages: 0, descriptor, diagnostics }
+    ProviderBuild {
+        name,
+        pages: 0,
+        descriptor,
+        diagnostics,
+    }
 }
 
 /// A parameter named like another endpoint's token (`access_token` ← `data.access_token`) is
@@ -311,7 +422,10 @@ fn link_dependent_params(endpoints: &mut [Endpoint]) {
         .collect();
     for endpoint in endpoints.iter_mut() {
         for param in &mut endpoint.params {
-            if let Some((source, _)) = tokens.iter().find(|(name, field)| *name != endpoint.name && *field == loose(&param.name)) {
+            if let Some((source, _)) = tokens
+                .iter()
+                .find(|(name, field)| *name != endpoint.name && *field == loose(&param.name))
+            {
                 param.fill_from = Some(source.clone());
                 param.secret = true;
             }
@@ -346,7 +460,9 @@ pub fn plan(specs: &Path) -> std::io::Result<Plan> {
         let build = build_provider(specs, &dir);
         if let Some(descriptor) = &build.descriptor {
             plan.files.push(Output {
-                path: specs.join(DESCRIPTORS).join(format!("{}.json", descriptor.provider)),
+                path: specs
+                    .join(DESCRIPTORS)
+                    .join(format!("{}.json", descriptor.provider)),
                 content: descriptor.to_json(),
                 from: descriptor.pages.clone(),
             });
@@ -365,8 +481,14 @@ impl Plan {
             let name = display(&output.path, specs.parent());
             match std::fs::read_to_string(&output.path) {
                 Ok(existing) if existing == output.content => {}
-                Ok(_) => problems.push(format!("stale: {name} (built from {})", output.from.join(", "))),
-                Err(_) => problems.push(format!("missing: {name} (built from {})", output.from.join(", "))),
+                Ok(_) => problems.push(format!(
+                    "stale: {name} (built from {})",
+                    output.from.join(", ")
+                )),
+                Err(_) => problems.push(format!(
+                    "missing: {name} (built from {})",
+                    output.from.join(", ")
+                )),
             }
         }
         if let Ok(entries) = std::fs::read_dir(specs.join(DESCRIPTORS)) {
@@ -377,11 +499,20 @@ impl Plan {
                 .collect();
             orphans.sort();
             for path in orphans {
-                problems.push(format!("not produced by any provider (delete it): {}", display(&path, specs.parent())));
+                problems.push(format!(
+                    "not produced by any provider (delete it): {}",
+                    display(&path, specs.parent())
+                ));
             }
         }
         for build in &self.builds {
-            problems.extend(build.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string));
+            problems.extend(
+                build
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.is_error())
+                    .map(ToString::to_string),
+            );
         }
         problems
     }

@@ -54,27 +54,35 @@ pub fn normalize(text: &str) -> String {
 pub fn column(header: &str) -> Option<Column> {
     let h = normalize(header);
     let column = match h.as_str() {
-        "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性" | "name" | "field"
-        | "parameter" | "param" | "key" | "参数key" => Column::Name,
-        "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => Column::Type,
-        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "required" | "mandatory" | "是否可空" => {
-            Column::Required
+        "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
+        | "name" | "field" | "parameter" | "param" | "key" | "参数key" => Column::Name,
+        "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
+            Column::Type
         }
+        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "required"
+        | "mandatory" | "是否可空" => Column::Required,
         "最大长度" | "长度" | "maxlength" | "length" | "maxlen" => Column::MaxLength,
-        "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义" | "description" | "desc" | "remark"
-        | "remarks" | "comment" | "注释" => Column::Description,
+        "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义"
+        | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" => {
+            Column::Description
+        }
         "示例值" | "示例" | "例子" | "样例" | "example" | "sample" => Column::Example,
         "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" => Column::Value,
         "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
         "环境" | "environment" | "env" | "环境名称" => Column::Environment,
-        "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path" | "接口地址" | "endpoint" | "baseurl" => {
-            Column::Url
+        "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path"
+        | "接口地址" | "endpoint" | "baseurl" => Column::Url,
+        "请求方式" | "方法" | "请求类型" | "method" | "httpmethod" | "请求方法" => {
+            Column::Method
         }
-        "请求方式" | "方法" | "请求类型" | "method" | "httpmethod" | "请求方法" => Column::Method,
-        "需要授权" | "是否需要授权" | "需要认证" | "requiresauth" | "auth" | "authorization" => Column::NeedsAuth,
+        "需要授权" | "是否需要授权" | "需要认证" | "requiresauth" | "auth" | "authorization" => {
+            Column::NeedsAuth
+        }
         "标题" | "项目" | "项" | "item" => Column::Key,
         "内容" | "content" => Column::Content,
-        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode" => Column::Code,
+        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode" => {
+            Column::Code
+        }
         "其他信息" | "其他" | "other" | "备用" => Column::Other,
         _ => return None,
     };
@@ -84,8 +92,12 @@ pub fn column(header: &str) -> Option<Column> {
 /// Reads a required marker: `Some(true)` for 是/必须/True/Y/yes..., `Some(false)` for 否/非必须/..., `None` if blank or unknown.
 pub fn required(cell: &str) -> Option<bool> {
     match normalize(cell).as_str() {
-        "是" | "必须" | "必填" | "必传" | "true" | "y" | "yes" | "required" | "1" | "√" | "✓" => Some(true),
-        "否" | "非必须" | "非必填" | "可选" | "选填" | "false" | "n" | "no" | "optional" | "0" => Some(false),
+        "是" | "必须" | "必填" | "必传" | "true" | "y" | "yes" | "required" | "1" | "√" | "✓" => {
+            Some(true)
+        }
+        "否" | "非必须" | "非必填" | "可选" | "选填" | "false" | "n" | "no" | "optional" | "0" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -95,8 +107,12 @@ pub fn value_type(cell: &str) -> Option<ValueType> {
     let t = normalize(cell);
     let t = t.split(['(', '（', '[', '<']).next().unwrap_or("");
     let ty = match t {
-        "string" | "str" | "varchar" | "char" | "text" | "字符串" | "date" | "datetime" => ValueType::String,
-        "int" | "integer" | "long" | "int32" | "int64" | "short" | "整数" | "整型" => ValueType::Integer,
+        "string" | "str" | "varchar" | "char" | "text" | "字符串" | "date" | "datetime" => {
+            ValueType::String
+        }
+        "int" | "integer" | "long" | "int32" | "int64" | "short" | "整数" | "整型" => {
+            ValueType::Integer
+        }
         "number" | "float" | "double" | "decimal" | "数字" | "bigdecimal" => ValueType::Number,
         "bool" | "boolean" | "布尔" => ValueType::Boolean,
         "object" | "json" | "map" | "对象" => ValueType::Object,
@@ -144,24 +160,44 @@ pub fn section(text: &str) -> Section {
         "path" | "路径参数" => return Section::Request(Some(Location::Path)),
         _ => {}
     }
-    if has(&["错误", "error", "异常", "失败"]) && has(&["样例", "示例", "example", "sample", "返回", "应答", "响应"]) {
-        Section::ErrorSample
-    } else if has(&["错误码", "错误", "error"]) {
+    // Error samples and error-code tables: "错误样例1", "错误码", "Error response".
+    if has(&["错误", "error", "异常", "失败"]) {
         Section::ErrorSample
     } else if has(&["域名", "环境", "host", "服务器"]) {
         Section::Hosts
-    } else if (has(&["样例", "示例", "example", "sample"]) && has(&["返回", "应答", "响应", "response", "结果"]))
+    } else if (has(&["样例", "示例", "example", "sample"])
+        && has(&["返回", "应答", "响应", "response", "结果"]))
         || t.ends_with("返回")
         || t.ends_with("应答")
     {
         Section::ResponseSample
-    } else if (has(&["样例", "示例", "example", "sample"]) && has(&["请求", "request", "调用", "代码"]))
+    } else if (has(&["样例", "示例", "example", "sample"])
+        && has(&["请求", "request", "调用", "代码"]))
         || t.ends_with("请求")
     {
         Section::RequestSample
-    } else if has(&["应答报文", "返回数据", "返回值", "返回参数", "输出参数", "响应参数", "响应", "出参", "response", "返回"]) {
+    } else if has(&[
+        "应答报文",
+        "返回数据",
+        "返回值",
+        "返回参数",
+        "输出参数",
+        "响应参数",
+        "响应",
+        "出参",
+        "response",
+        "返回",
+    ]) {
         Section::Response
-    } else if has(&["请求参数", "输入参数", "具体参数", "入参", "参数内容", "request", "parameters"]) {
+    } else if has(&[
+        "请求参数",
+        "输入参数",
+        "具体参数",
+        "入参",
+        "参数内容",
+        "request",
+        "parameters",
+    ]) {
         Section::Request(None)
     } else if has(&["基本信息", "接口说明", "请求信息", "接口信息", "basic"]) {
         Section::Basics
@@ -184,13 +220,21 @@ pub enum Key {
 /// Classifies the key of a `key: value` line.
 pub fn key(text: &str) -> Option<Key> {
     let k = normalize(text);
-    if matches!(k.as_str(), "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod") {
+    if matches!(
+        k.as_str(),
+        "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod"
+    ) {
         Some(Key::Method)
-    } else if matches!(k.as_str(), "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint")
-        || k.ends_with("服务地址")
+    } else if matches!(
+        k.as_str(),
+        "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint"
+    ) || k.ends_with("服务地址")
     {
         Some(Key::Url)
-    } else if matches!(k.as_str(), "接口描述" | "描述" | "description" | "接口说明" | "说明") {
+    } else if matches!(
+        k.as_str(),
+        "接口描述" | "描述" | "description" | "接口说明" | "说明"
+    ) {
         Some(Key::Description)
     } else {
         None
@@ -214,7 +258,10 @@ pub fn environment(label: &str) -> String {
     let known = [
         (&["开发", "dev", "development"][..], "dev"),
         (&["测试", "test", "testing", "qa"][..], "test"),
-        (&["生产", "正式", "线上", "prod", "production", "online"][..], "prod"),
+        (
+            &["生产", "正式", "线上", "prod", "production", "online"][..],
+            "prod",
+        ),
         (&["预发", "预生产", "staging", "pre", "uat"][..], "staging"),
         (&["沙箱", "sandbox"][..], "sandbox"),
     ];
@@ -223,8 +270,15 @@ pub fn environment(label: &str) -> String {
         .find(|(words, _)| words.iter().any(|w| l.contains(w)))
         .map_or_else(
             || {
-                let slug: String = l.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-                if slug.trim_matches('_').is_empty() { "default".to_owned() } else { slug }
+                let slug: String = l
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                if slug.trim_matches('_').is_empty() {
+                    "default".to_owned()
+                } else {
+                    slug
+                }
             },
             |(_, name)| (*name).to_owned(),
         )
@@ -271,7 +325,10 @@ mod tests {
     #[test]
     fn key_values_with_full_width_colons() {
         assert_eq!(split_key_value("Path： /auth/x"), Some(("Path", "/auth/x")));
-        assert_eq!(split_key_value("请求类型 : POST"), Some(("请求类型", "POST")));
+        assert_eq!(
+            split_key_value("请求类型 : POST"),
+            Some(("请求类型", "POST"))
+        );
         assert_eq!(split_key_value("https://a.b/c"), None);
         assert_eq!(key("**Method：**"), Some(Key::Method));
         assert_eq!(key("授权服务地址"), Some(Key::Url));

@@ -5,51 +5,102 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::text::{loose, looks_like_datetime, sample_json, scalar_text};
+use super::text::{looks_like_datetime, loose, sample_json, scalar_text};
 use super::{Columns, Page};
 use crate::model::{
-    Endpoint, Envelope, ErrorCode, ExpiryKind, ExpirySpec, Field, FieldRef, SuccessRule, TokenSpec, ValueType, lookup,
+    Endpoint, Envelope, ErrorCode, ExpiryKind, ExpirySpec, Field, FieldRef, SuccessRule, TokenSpec,
+    ValueType, lookup,
 };
 use crate::parse::blocks::Block;
 use crate::parse::vocab::{Column, Section};
 
-const CODE_NAMES: &[&str] = &["code", "errcode", "errorcode", "statuscode", "retcode", "resultcode", "rescode", "ret", "status"];
+const CODE_NAMES: &[&str] = &[
+    "code",
+    "errcode",
+    "errorcode",
+    "statuscode",
+    "retcode",
+    "resultcode",
+    "rescode",
+    "ret",
+    "status",
+];
 const SUCCESS_NAMES: &[&str] = &["success", "succeeded", "issuccess", "ok"];
-const MESSAGE_NAMES: &[&str] = &["msg", "message", "errmsg", "errormessage", "errordescription", "errormsg", "retmsg"];
+const MESSAGE_NAMES: &[&str] = &[
+    "msg",
+    "message",
+    "errmsg",
+    "errormessage",
+    "errordescription",
+    "errormsg",
+    "retmsg",
+];
 const DATA_NAMES: &[&str] = &["data", "result", "body", "payload", "content"];
 
 /// Fills `envelope`, `token`, `expiry`, `use_limit` and `errors`.
-pub(super) fn read(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>, endpoint: &mut Endpoint) {
+pub(super) fn read(
+    page: &Page<'_>,
+    range: Range<usize>,
+    sample: Option<&Value>,
+    endpoint: &mut Endpoint,
+) {
     let root = &endpoint.response;
     let code = find_root(root, CODE_NAMES);
-    let success_flag = find_root(root, SUCCESS_NAMES).filter(|f| matches!(f.ty, ValueType::Boolean | ValueType::Unknown));
+    let success_flag = find_root(root, SUCCESS_NAMES)
+        .filter(|f| matches!(f.ty, ValueType::Boolean | ValueType::Unknown));
     let message = find_root(root, MESSAGE_NAMES).map(|f| f.name.clone());
     let data = find_root(root, DATA_NAMES).map(|f| f.name.clone());
 
-    let mut errors = error_codes(page, range, code.map(|c| c.name.as_str()), message.as_deref());
-    let success_from_text = errors.iter().position(|e| is_success_message(&e.message)).map(|i| errors.remove(i));
+    let mut errors = error_codes(
+        page,
+        range,
+        code.map(|c| c.name.as_str()),
+        message.as_deref(),
+    );
+    let success_from_text = errors
+        .iter()
+        .position(|e| is_success_message(&e.message))
+        .map(|i| errors.remove(i));
 
     let success = if let Some(code) = code
-        && let Some(value) = sample.and_then(|s| lookup(s, &code.name)).filter(|v| !v.is_null())
+        && let Some(value) = sample
+            .and_then(|s| lookup(s, &code.name))
+            .filter(|v| !v.is_null())
     {
-        Some((code.name.clone(), value.clone(), code.source.clone(), loose(&code.name) == "errcode"))
+        Some((
+            code.name.clone(),
+            value.clone(),
+            code.source.clone(),
+            loose(&code.name) == "errcode",
+        ))
     } else if let Some(flag) = success_flag {
-        Some((flag.name.clone(), Value::Bool(true), flag.source.clone(), false))
+        Some((
+            flag.name.clone(),
+            Value::Bool(true),
+            flag.source.clone(),
+            false,
+        ))
     } else if let Some(code) = code
         && let Some(found) = &success_from_text
     {
-        let value = found.code.parse::<i64>().map_or_else(|_| Value::String(found.code.clone()), Value::from);
+        let value = found
+            .code
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(found.code.clone()), Value::from);
         Some((code.name.clone(), value, found.source.clone(), false))
-    } else if let Some(code) = code.filter(|c| loose(&c.name) == "errcode") {
-        Some((code.name.clone(), Value::from(0), code.source.clone(), true))
     } else {
-        None
+        code.filter(|c| loose(&c.name) == "errcode")
+            .map(|c| (c.name.clone(), Value::from(0), c.source.clone(), true))
     };
     if let Some((field, equals, source, absent_ok)) = success {
         let success_text = scalar_text(&equals);
         errors.retain(|e| Some(&e.code) != success_text.as_ref());
         endpoint.envelope = Some(Envelope {
-            success: SuccessRule { field, equals, absent_ok },
+            success: SuccessRule {
+                field,
+                equals,
+                absent_ok,
+            },
             code: code.map(|c| c.name.clone()),
             message,
             data: data.clone(),
@@ -59,22 +110,39 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>,
     name_variants(&mut errors);
     endpoint.errors = errors;
 
-    let scopes: Vec<(String, &[Field])> = match data.as_deref().and_then(|d| root.iter().find(|f| f.name == d)) {
-        Some(d) if !d.fields.is_empty() => vec![(format!("{}.", d.name), d.fields.as_slice()), (String::new(), root.as_slice())],
+    let scopes: Vec<(String, &[Field])> = match data
+        .as_deref()
+        .and_then(|d| root.iter().find(|f| f.name == d))
+    {
+        Some(d) if !d.fields.is_empty() => vec![
+            (format!("{}.", d.name), d.fields.as_slice()),
+            (String::new(), root.as_slice()),
+        ],
         _ => vec![(String::new(), root.as_slice())],
     };
     let find = |pred: &dyn Fn(&Field) -> bool| {
-        scopes.iter().find_map(|(prefix, fields)| fields.iter().find(|f| pred(f)).map(|f| (format!("{prefix}{}", f.name), f)))
+        scopes.iter().find_map(|(prefix, fields)| {
+            fields
+                .iter()
+                .find(|f| pred(f))
+                .map(|f| (format!("{prefix}{}", f.name), f))
+        })
     };
     let token = find(&|f| is_token_field(f));
     if let Some((path, field)) = token {
-        let value = sample.and_then(|s| lookup(s, &path)).and_then(Value::as_str);
+        let value = sample
+            .and_then(|s| lookup(s, &path))
+            .and_then(Value::as_str);
         let scheme_included = value
             .and_then(|v| v.split_once(' '))
             .map(|(scheme, _)| scheme)
             .filter(|s| s.eq_ignore_ascii_case("bearer") || s.eq_ignore_ascii_case("basic"))
             .map(str::to_owned);
-        endpoint.token = Some(TokenSpec { path, scheme_included, source: field.source.clone() });
+        endpoint.token = Some(TokenSpec {
+            path,
+            scheme_included,
+            source: field.source.clone(),
+        });
     }
     if endpoint.token.is_some() {
         let mut expiry: Vec<ExpirySpec> = Vec::new();
@@ -83,7 +151,12 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>,
                 let path = format!("{prefix}{}", field.name);
                 let value = sample.and_then(|s| lookup(s, &path));
                 if let Some(kind) = expiry_kind(field, value) {
-                    expiry.push(ExpirySpec { path, kind, time_zone: None, source: field.source.clone() });
+                    expiry.push(ExpirySpec {
+                        path,
+                        kind,
+                        time_zone: None,
+                        source: field.source.clone(),
+                    });
                 }
             }
             if !expiry.is_empty() {
@@ -92,19 +165,26 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>,
         }
         expiry.sort_by_key(|e| e.kind != ExpiryKind::Seconds);
         endpoint.expiry = expiry;
-        endpoint.use_limit = find(&|f| is_use_limit(f)).map(|(path, f)| FieldRef { path, source: f.source.clone() });
+        endpoint.use_limit = find(&|f| is_use_limit(f)).map(|(path, f)| FieldRef {
+            path,
+            source: f.source.clone(),
+        });
     }
 }
 
 fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
-    names.iter().find_map(|n| root.iter().find(|f| loose(&f.name) == *n))
+    names
+        .iter()
+        .find_map(|n| root.iter().find(|f| loose(&f.name) == *n))
 }
 
 fn is_token_field(field: &Field) -> bool {
     let n = loose(&field.name);
     matches!(field.ty, ValueType::String | ValueType::Unknown)
         && (n.contains("token") || n.contains("ticket"))
-        && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"].iter().any(|x| n.contains(x))
+        && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"]
+            .iter()
+            .any(|x| n.contains(x))
         && !n.contains("expire")
 }
 
@@ -117,7 +197,9 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
     match value {
         Some(Value::Number(_)) => return Some(ExpiryKind::Seconds),
         Some(Value::String(s)) if looks_like_datetime(s) => return Some(ExpiryKind::Datetime),
-        Some(Value::String(s)) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => return Some(ExpiryKind::Seconds),
+        Some(Value::String(s)) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
+            return Some(ExpiryKind::Seconds);
+        }
         _ => {}
     }
     if field.format.as_deref().is_some_and(|f| f.contains("date")) {
@@ -127,7 +209,11 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
         ValueType::Integer | ValueType::Number => Some(ExpiryKind::Seconds),
         ValueType::String => {
             let n = loose(&field.name);
-            Some(if n.contains("in") && !n.contains("time") { ExpiryKind::Seconds } else { ExpiryKind::Datetime })
+            Some(if n.contains("in") && !n.contains("time") {
+                ExpiryKind::Seconds
+            } else {
+                ExpiryKind::Datetime
+            })
         }
         _ => None,
     }
@@ -135,10 +221,20 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
 
 fn is_use_limit(field: &Field) -> bool {
     let n = loose(&field.name);
-    matches!(field.ty, ValueType::Integer | ValueType::Number | ValueType::Unknown)
-        && ["numberofuses", "usecount", "uselimit", "remaininguses", "usetimes", "maxuses"].iter().any(|w| n.contains(w))
+    matches!(
+        field.ty,
+        ValueType::Integer | ValueType::Number | ValueType::Unknown
+    ) && [
+        "numberofuses",
+        "usecount",
+        "uselimit",
+        "remaininguses",
+        "usetimes",
+        "maxuses",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
-
 
 fn is_success_message(message: &str) -> bool {
     let m = message.trim().to_lowercase();
@@ -146,7 +242,12 @@ fn is_success_message(message: &str) -> bool {
 }
 
 /// Error codes from error samples, status-code sentences (`正常(200)、错误请求(400)`) and code tables.
-fn error_codes(page: &Page<'_>, range: Range<usize>, code_field: Option<&str>, message_field: Option<&str>) -> Vec<ErrorCode> {
+fn error_codes(
+    page: &Page<'_>,
+    range: Range<usize>,
+    code_field: Option<&str>,
+    message_field: Option<&str>,
+) -> Vec<ErrorCode> {
     let mut out: Vec<ErrorCode> = Vec::new();
     let mut push = |code: String, message: String, line: u32| {
         if !out.iter().any(|e| e.code == code) {
@@ -162,21 +263,41 @@ fn error_codes(page: &Page<'_>, range: Range<usize>, code_field: Option<&str>, m
     for index in range {
         match &page.doc.blocks[index] {
             Block::Code { text, line, .. } if page.section(index) == Section::ErrorSample => {
-                let Some(sample) = sample_json(text) else { continue };
+                let Some(sample) = sample_json(text) else {
+                    continue;
+                };
                 let code = code_field
                     .and_then(|c| sample.get(c))
-                    .or_else(|| CODE_NAMES.iter().find_map(|n| sample.as_object()?.iter().find(|(k, _)| loose(k) == *n).map(|(_, v)| v)))
+                    .or_else(|| {
+                        CODE_NAMES.iter().find_map(|n| {
+                            sample
+                                .as_object()?
+                                .iter()
+                                .find(|(k, _)| loose(k) == *n)
+                                .map(|(_, v)| v)
+                        })
+                    })
                     .and_then(scalar_text);
                 let message = message_field
                     .and_then(|m| sample.get(m))
-                    .or_else(|| MESSAGE_NAMES.iter().find_map(|n| sample.as_object()?.iter().find(|(k, _)| loose(k) == *n).map(|(_, v)| v)))
+                    .or_else(|| {
+                        MESSAGE_NAMES.iter().find_map(|n| {
+                            sample
+                                .as_object()?
+                                .iter()
+                                .find(|(k, _)| loose(k) == *n)
+                                .map(|(_, v)| v)
+                        })
+                    })
                     .and_then(scalar_text)
                     .unwrap_or_default();
                 if let Some(code) = code {
                     push(code, message, *line);
                 }
             }
-            Block::Paragraph { text, line } | Block::Item { text, line } if text.contains("码") || text.to_lowercase().contains("code") => {
+            Block::Paragraph { text, line } | Block::Item { text, line }
+                if text.contains("码") || text.to_lowercase().contains("code") =>
+            {
                 for (message, code) in labelled_codes(text) {
                     push(code, message, *line);
                 }
@@ -185,9 +306,10 @@ fn error_codes(page: &Page<'_>, range: Range<usize>, code_field: Option<&str>, m
                 let columns = Columns::new(table);
                 if columns.has(Column::Code) && columns.has(Column::Description) {
                     for row in &table.rows {
-                        if let (Some(code), Some(message)) =
-                            (columns.cell(&row.cells, Column::Code), columns.cell(&row.cells, Column::Description))
-                        {
+                        if let (Some(code), Some(message)) = (
+                            columns.cell(&row.cells, Column::Code),
+                            columns.cell(&row.cells, Column::Description),
+                        ) {
                             push(code.to_owned(), message.to_owned(), row.line);
                         }
                     }
@@ -206,14 +328,20 @@ fn labelled_codes(text: &str) -> Vec<(String, String)> {
     while let Some(open) = rest.find(['(', '（']) {
         let open_len = rest[open..].chars().next().map_or(1, char::len_utf8);
         let after = &rest[open + open_len..];
-        let Some(close) = after.find([')', '）']) else { break };
+        let Some(close) = after.find([')', '）']) else {
+            break;
+        };
         let code = after[..close].trim();
         let label = rest[..open]
             .rsplit(['、', '，', ',', ';', '；', ':', '：', ' ', '\n'])
             .next()
             .unwrap_or("")
             .trim();
-        if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric()) && code.chars().any(|c| c.is_ascii_digit()) && !label.is_empty() {
+        if !code.is_empty()
+            && code.chars().all(|c| c.is_ascii_alphanumeric())
+            && code.chars().any(|c| c.is_ascii_digit())
+            && !label.is_empty()
+        {
             out.push((label.to_owned(), code.to_owned()));
         }
         let close_len = after[close..].chars().next().map_or(1, char::len_utf8);
@@ -224,8 +352,12 @@ fn labelled_codes(text: &str) -> Vec<(String, String)> {
 
 fn is_invalid_token(message: &str) -> bool {
     let m = message.to_lowercase();
-    let about_token = ["token", "凭证", "令牌", "ticket"].iter().any(|w| m.contains(w));
-    let bad = ["无效", "过期", "失效", "invalid", "expired", "非法"].iter().any(|w| m.contains(w));
+    let about_token = ["token", "凭证", "令牌", "ticket"]
+        .iter()
+        .any(|w| m.contains(w));
+    let bad = ["无效", "过期", "失效", "invalid", "expired", "非法"]
+        .iter()
+        .any(|w| m.contains(w));
     about_token && bad
 }
 
@@ -236,11 +368,19 @@ fn name_variants(errors: &mut [ErrorCode]) {
         let m = error.message.to_lowercase();
         let meaning = if error.invalid_token {
             "InvalidToken"
-        } else if m.contains("client_id") || m.contains("clientid") || m.contains("appid") || m.contains("app_id") {
+        } else if m.contains("client_id")
+            || m.contains("clientid")
+            || m.contains("appid")
+            || m.contains("app_id")
+        {
             "InvalidClientId"
         } else if m.contains("secret") || m.contains("密钥") || m.contains("密码") {
             "InvalidClientSecret"
-        } else if m.contains("不能为空") || m.contains("缺少") || m.contains("missing") || m.contains("required") {
+        } else if m.contains("不能为空")
+            || m.contains("缺少")
+            || m.contains("missing")
+            || m.contains("required")
+        {
             "MissingParameter"
         } else if m.contains("解析") || m.contains("parse") || m.contains("格式") {
             "UnparsableBody"
@@ -248,17 +388,33 @@ fn name_variants(errors: &mut [ErrorCode]) {
             "Unauthorized"
         } else if m.contains("禁止") || m.contains("forbidden") {
             "Forbidden"
-        } else if m.contains("服务错误") || m.contains("系统") || m.contains("server") || m.contains("内部") {
+        } else if m.contains("服务错误")
+            || m.contains("系统")
+            || m.contains("server")
+            || m.contains("内部")
+        {
             "ServerError"
         } else if m.contains("错误请求") || m.contains("bad request") {
             "BadRequest"
-        } else if m.contains("频率") || m.contains("频繁") || m.contains("rate") || m.contains("limit") {
+        } else if m.contains("频率")
+            || m.contains("频繁")
+            || m.contains("rate")
+            || m.contains("limit")
+        {
             "RateLimited"
         } else {
             ""
         };
-        let code_part: String = error.code.chars().filter(char::is_ascii_alphanumeric).collect();
-        let mut variant = if meaning.is_empty() { format!("Code{code_part}") } else { meaning.to_owned() };
+        let code_part: String = error
+            .code
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let mut variant = if meaning.is_empty() {
+            format!("Code{code_part}")
+        } else {
+            meaning.to_owned()
+        };
         if used.contains(&variant) {
             variant = format!("{variant}{code_part}");
         }

@@ -75,15 +75,14 @@ impl Columns {
     /// The cell of `column` in `cells`, trimmed, `None` when blank or absent.
     pub fn cell<'c>(&self, cells: &'c [String], column: Column) -> Option<&'c str> {
         let index = self.kinds.iter().position(|k| *k == Some(column))?;
-        cells
-            .get(index)
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
+        cells.get(index).map(|c| c.trim()).filter(|c| !c.is_empty())
     }
 
     pub fn is_field_table(&self) -> bool {
         self.has(Column::Name)
-            && (self.has(Column::Type) || self.has(Column::Required) || self.has(Column::Description))
+            && (self.has(Column::Type)
+                || self.has(Column::Required)
+                || self.has(Column::Description))
     }
 }
 
@@ -276,7 +275,10 @@ fn collect_facts(page: &Page<'_>) -> Facts {
             .as_deref()
             .is_some_and(|h| h.contains("测试") || h.to_ascii_lowercase().contains("test"));
         match block {
-            Block::Paragraph { text, line } | Block::Item { text, line } | Block::Label { text, line } | Block::Note { text, line, .. } => {
+            Block::Paragraph { text, line }
+            | Block::Item { text, line }
+            | Block::Label { text, line }
+            | Block::Note { text, line, .. } => {
                 let lines: Vec<&str> = text.lines().collect();
                 for (i, part) in lines.iter().enumerate() {
                     let Some((key, value)) = vocab::split_key_value(part) else {
@@ -284,23 +286,40 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                     };
                     let key_kind = vocab::key(key);
                     let at = *line + u32::try_from(i).unwrap_or(0);
-                    let test = in_test || key.contains("测试") || key.to_ascii_lowercase().contains("test");
+                    let test = in_test
+                        || key.contains("测试")
+                        || key.to_ascii_lowercase().contains("test");
                     match key_kind {
                         Some(Key::Url) => {
                             if let Some(url) = parse_url(value) {
-                                facts.urls.push(UrlFact { url, block: index, line: at, test });
+                                facts.urls.push(UrlFact {
+                                    url,
+                                    block: index,
+                                    line: at,
+                                    test,
+                                });
                             }
                         }
                         Some(Key::Method) => {
                             if let Some(method) = Method::parse(value) {
-                                facts.methods.push(MethodFact { method, block: index, line: at });
+                                facts.methods.push(MethodFact {
+                                    method,
+                                    block: index,
+                                    line: at,
+                                });
                             }
                         }
                         Some(Key::Description) => {
                             let rest = lines[i + 1..].join("\n");
-                            let description = if value.is_empty() { rest } else { value.to_owned() };
+                            let description = if value.is_empty() {
+                                rest
+                            } else {
+                                value.to_owned()
+                            };
                             if !description.trim().is_empty() {
-                                facts.descriptions.push((index, description.trim().to_owned(), at));
+                                facts
+                                    .descriptions
+                                    .push((index, description.trim().to_owned(), at));
                             }
                         }
                         None => {}
@@ -318,11 +337,14 @@ fn table_facts(page: &Page<'_>, index: usize, table: &Table, test: bool, facts: 
     let columns = Columns::new(table);
     if columns.has(Column::NeedsAuth) && columns.has(Column::Url) {
         for row in &table.rows {
-            let method = columns.cell(&row.cells, Column::Method).and_then(Method::parse);
+            let method = columns
+                .cell(&row.cells, Column::Method)
+                .and_then(Method::parse);
             let url = columns.cell(&row.cells, Column::Url);
             if let (Some(method), Some(url)) = (method, url) {
                 let needs = columns.cell(&row.cells, Column::NeedsAuth).unwrap_or("");
-                let requires_token = vocab::required(needs).unwrap_or(!needs.contains('不') && !needs.contains("no"));
+                let requires_token = vocab::required(needs)
+                    .unwrap_or(!needs.contains('不') && !needs.contains("no"));
                 facts.resources.push(Resource {
                     method,
                     url: url.to_owned(),
@@ -340,16 +362,30 @@ fn table_facts(page: &Page<'_>, index: usize, table: &Table, test: bool, facts: 
                 continue;
             };
             if let Some(host) = normalize_host(host) {
-                facts.hosts.push((index, vocab::environment(env), host, row.line));
+                facts
+                    .hosts
+                    .push((index, vocab::environment(env), host, row.line));
             }
         }
     } else if columns.has(Column::Url) && columns.has(Column::Method) {
         for row in &table.rows {
             if let Some(url) = columns.cell(&row.cells, Column::Url).and_then(parse_url) {
-                facts.urls.push(UrlFact { url, block: index, line: row.line, test });
+                facts.urls.push(UrlFact {
+                    url,
+                    block: index,
+                    line: row.line,
+                    test,
+                });
             }
-            if let Some(method) = columns.cell(&row.cells, Column::Method).and_then(Method::parse) {
-                facts.methods.push(MethodFact { method, block: index, line: row.line });
+            if let Some(method) = columns
+                .cell(&row.cells, Column::Method)
+                .and_then(Method::parse)
+            {
+                facts.methods.push(MethodFact {
+                    method,
+                    block: index,
+                    line: row.line,
+                });
             }
         }
     } else if table.header.len() == 2 && !columns.is_field_table() {
@@ -361,12 +397,21 @@ fn table_facts(page: &Page<'_>, index: usize, table: &Table, test: bool, facts: 
             match vocab::key(key) {
                 Some(Key::Url) => {
                     if let Some(url) = parse_url(value) {
-                        facts.urls.push(UrlFact { url, block: index, line: row.line, test });
+                        facts.urls.push(UrlFact {
+                            url,
+                            block: index,
+                            line: row.line,
+                            test,
+                        });
                     }
                 }
                 Some(Key::Method) => {
                     if let Some(method) = Method::parse(value) {
-                        facts.methods.push(MethodFact { method, block: index, line: row.line });
+                        facts.methods.push(MethodFact {
+                            method,
+                            block: index,
+                            line: row.line,
+                        });
                     }
                 }
                 Some(Key::Description) => facts.descriptions.push((index, value.clone(), row.line)),
@@ -382,15 +427,21 @@ fn normalize_host(host: &str) -> Option<String> {
     if host.is_empty() || host.contains(char::is_whitespace) {
         return None;
     }
-    Some(if host.starts_with("http://") || host.starts_with("https://") {
-        host.to_owned()
-    } else {
-        format!("https://{host}")
-    })
+    Some(
+        if host.starts_with("http://") || host.starts_with("https://") {
+            host.to_owned()
+        } else {
+            format!("https://{host}")
+        },
+    )
 }
 
 /// Hosts stated in `range`: host-table rows, and full URLs of an anchored path.
-fn hosts_in(facts: &Facts, range: std::ops::Range<usize>, anchors: &[&UrlFact]) -> Vec<(String, String, u32)> {
+fn hosts_in(
+    facts: &Facts,
+    range: std::ops::Range<usize>,
+    anchors: &[&UrlFact],
+) -> Vec<(String, String, u32)> {
     let mut hosts: Vec<(String, String, u32)> = facts
         .hosts
         .iter()
@@ -432,7 +483,10 @@ fn segment_bounds(blocks: &[Block], anchors: &[&UrlFact]) -> Vec<std::ops::Range
 fn title_for(page: &Page<'_>, start: usize, anchor: usize) -> Option<(String, u32)> {
     let blocks = &page.doc.blocks;
     let mut fallback = None;
-    for block in blocks[..=anchor.min(blocks.len().saturating_sub(1))].iter().rev() {
+    for block in blocks[..=anchor.min(blocks.len().saturating_sub(1))]
+        .iter()
+        .rev()
+    {
         if let Block::Heading { text, line, .. } = block {
             if vocab::section(text) == Section::Other {
                 return Some((text.clone(), *line));
@@ -444,12 +498,18 @@ fn title_for(page: &Page<'_>, start: usize, anchor: usize) -> Option<(String, u3
     fallback
 }
 
-fn first_paragraph_after(page: &Page<'_>, title_line: Option<u32>, range: std::ops::Range<usize>) -> Option<String> {
+fn first_paragraph_after(
+    page: &Page<'_>,
+    title_line: Option<u32>,
+    range: std::ops::Range<usize>,
+) -> Option<String> {
     let title_line = title_line?;
     let blocks = &page.doc.blocks;
     let after = blocks.iter().position(|b| b.line() > title_line)?;
     match blocks.get(after) {
-        Some(Block::Paragraph { text, .. }) if range.contains(&after) || after < range.end => Some(text.clone()),
+        Some(Block::Paragraph { text, .. }) if range.contains(&after) || after < range.end => {
+            Some(text.clone())
+        }
         _ => None,
     }
 }

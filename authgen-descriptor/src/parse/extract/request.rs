@@ -4,7 +4,9 @@ use std::ops::Range;
 
 use super::text::{loose, sample_json, sample_query_keys, snake_case};
 use super::{Columns, Page};
-use crate::model::{Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType};
+use crate::model::{
+    Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
+};
 use crate::parse::blocks::Block;
 use crate::parse::vocab::{self, Column, Section};
 
@@ -12,7 +14,11 @@ use crate::parse::vocab::{self, Column, Section};
 pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) {
     let encoding = choose_encoding(page, range.clone(), endpoint);
     endpoint.encoding = encoding;
-    let default_location = if encoding == Encoding::Query { Location::Query } else { Location::Body };
+    let default_location = if encoding == Encoding::Query {
+        Location::Query
+    } else {
+        Location::Body
+    };
 
     for index in range.clone() {
         let Block::Table(table) = &page.doc.blocks[index] else {
@@ -30,13 +36,18 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
             let Some(name) = columns.cell(&row.cells, Column::Name) else {
                 continue;
             };
-            let description = columns.cell(&row.cells, Column::Description).map(str::to_owned);
+            let description = columns
+                .cell(&row.cells, Column::Description)
+                .map(str::to_owned);
             let example = columns
                 .cell(&row.cells, Column::Example)
                 .or_else(|| columns.cell(&row.cells, Column::Value))
                 .map(str::to_owned);
             let required = if columns.has(Column::Required) {
-                columns.cell(&row.cells, Column::Required).and_then(vocab::required).unwrap_or(false)
+                columns
+                    .cell(&row.cells, Column::Required)
+                    .and_then(vocab::required)
+                    .unwrap_or(false)
             } else {
                 // A table without a required column lists what the call needs.
                 true
@@ -74,10 +85,21 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
 pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
     let n = loose(name);
     let description = description.unwrap_or("");
-    ["secret", "password", "passwd", "token", "ticket", "appkey", "privatekey", "signature"]
-        .iter()
-        .any(|w| n.contains(w))
-        || ["密钥", "密码", "秘钥"].iter().any(|w| description.contains(w))
+    [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "ticket",
+        "appkey",
+        "privatekey",
+        "signature",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+        || ["密钥", "密码", "秘钥"]
+            .iter()
+            .any(|w| description.contains(w))
 }
 
 /// A request sample: the literal body or query of a call (not an SDK snippet).
@@ -86,11 +108,17 @@ struct LiteralSample {
     line: u32,
 }
 
-fn request_samples<'p>(page: &'p Page<'_>, range: Range<usize>) -> Vec<(usize, &'p str, Option<&'p str>, u32)> {
+fn request_samples<'p>(
+    page: &'p Page<'_>,
+    range: Range<usize>,
+) -> Vec<(usize, &'p str, Option<&'p str>, u32)> {
     range
         .filter_map(|i| match &page.doc.blocks[i] {
             Block::Code { lang, text, line }
-                if matches!(page.section(i), Section::RequestSample | Section::Request(_)) =>
+                if matches!(
+                    page.section(i),
+                    Section::RequestSample | Section::Request(_)
+                ) =>
             {
                 Some((i, text.as_str(), lang.as_deref(), *line))
             }
@@ -102,7 +130,27 @@ fn request_samples<'p>(page: &'p Page<'_>, range: Range<usize>) -> Vec<(usize, &
 fn is_snippet(lang: Option<&str>, text: &str) -> bool {
     let program_lang = matches!(
         lang.map(str::to_ascii_lowercase).as_deref(),
-        Some("javascript" | "js" | "node" | "py" | "python" | "java" | "go" | "php" | "csharp" | "c#" | "ts" | "typescript" | "kotlin" | "swift" | "ruby" | "shell" | "bash" | "sh" | "curl")
+        Some(
+            "javascript"
+                | "js"
+                | "node"
+                | "py"
+                | "python"
+                | "java"
+                | "go"
+                | "php"
+                | "csharp"
+                | "c#"
+                | "ts"
+                | "typescript"
+                | "kotlin"
+                | "swift"
+                | "ruby"
+                | "shell"
+                | "bash"
+                | "sh"
+                | "curl"
+        )
     );
     program_lang || text.contains("import ") || text.contains("require(")
 }
@@ -110,10 +158,16 @@ fn is_snippet(lang: Option<&str>, text: &str) -> bool {
 fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) -> Encoding {
     let mut hints: Vec<(Encoding, String, u32)> = Vec::new();
     for (i, body, lang, line) in request_samples(page, range.clone()) {
-        let label = page.context[i].label.clone().unwrap_or_else(|| lang.unwrap_or("sample").to_owned());
+        let label = page.context[i]
+            .label
+            .clone()
+            .unwrap_or_else(|| lang.unwrap_or("sample").to_owned());
         endpoint.examples.push(Example {
             kind: ExampleKind::Request,
-            label: page.context[i].label.clone().or_else(|| page.context[i].heading.clone()),
+            label: page.context[i]
+                .label
+                .clone()
+                .or_else(|| page.context[i].heading.clone()),
             lang: lang.map(str::to_owned),
             body: body.to_owned(),
             source: page.source(line),
@@ -123,9 +177,9 @@ fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         }
     }
     let stated = range.clone().find_map(|i| match &page.doc.blocks[i] {
-        Block::Paragraph { text, line } | Block::Note { text, line, .. } | Block::Item { text, line } => {
-            stated_encoding(text).map(|e| (e, *line))
-        }
+        Block::Paragraph { text, line }
+        | Block::Note { text, line, .. }
+        | Block::Item { text, line } => stated_encoding(text).map(|e| (e, *line)),
         _ => None,
     });
     if endpoint.method == Method::Get {
@@ -140,11 +194,18 @@ fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         (None, Some((e, line))) => (e, line, "the request sample sends it"),
         (None, None) => match majority(&hints) {
             Some((e, line)) => (e, line, "most code samples send it"),
-            None => (Encoding::Json, endpoint.sources.get("method").map_or(1, |s| s.line), "default for a request with a body"),
+            None => (
+                Encoding::Json,
+                endpoint.sources.get("method").map_or(1, |s| s.line),
+                "default for a request with a body",
+            ),
         },
     };
-    endpoint.sources.insert("encoding".to_owned(), page.source(line));
-    let disagree: Vec<&(Encoding, String, u32)> = hints.iter().filter(|(e, ..)| *e != chosen).collect();
+    endpoint
+        .sources
+        .insert("encoding".to_owned(), page.source(line));
+    let disagree: Vec<&(Encoding, String, u32)> =
+        hints.iter().filter(|(e, ..)| *e != chosen).collect();
     if let Some(first) = disagree.first() {
         let mut alternatives: Vec<String> = Vec::new();
         for (e, ..) in &disagree {
@@ -174,9 +235,22 @@ fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
 
 fn is_program_label(label: &str) -> bool {
     let l = label.to_ascii_lowercase();
-    ["node", "python", "java", "go", "php", "c#", "curl", "shell", "javascript", "js", "py", "ruby"]
-        .iter()
-        .any(|p| l == *p || l.starts_with(&format!("{p} ")))
+    [
+        "node",
+        "python",
+        "java",
+        "go",
+        "php",
+        "c#",
+        "curl",
+        "shell",
+        "javascript",
+        "js",
+        "py",
+        "ruby",
+    ]
+    .iter()
+    .any(|p| l == *p || l.starts_with(&format!("{p} ")))
 }
 
 fn majority(hints: &[(Encoding, String, u32)]) -> Option<(Encoding, u32)> {
@@ -194,16 +268,28 @@ fn majority(hints: &[(Encoding, String, u32)]) -> Option<(Encoding, u32)> {
 fn sample_encoding(lang: Option<&str>, body: &str) -> Option<Encoding> {
     let lower = body.to_ascii_lowercase();
     let lang = lang.map(str::to_ascii_lowercase).unwrap_or_default();
-    if lower.contains("multipart") || lower.contains("formdata") || lower.contains("addformdatapart") || lower.contains("files=") || lower.contains(" -f ") {
+    if lower.contains("multipart")
+        || lower.contains("formdata")
+        || lower.contains("addformdatapart")
+        || lower.contains("files=")
+        || lower.contains(" -f ")
+    {
         return Some(Encoding::Multipart);
     }
-    if lower.contains("x-www-form-urlencoded") || lower.contains("formbody") || lower.contains("form:") {
+    if lower.contains("x-www-form-urlencoded")
+        || lower.contains("formbody")
+        || lower.contains("form:")
+    {
         return Some(Encoding::Form);
     }
     if matches!(lang.as_str(), "py" | "python") && lower.contains("data=") {
         return Some(Encoding::Form);
     }
-    if lower.contains("/json") || lower.contains("json=") || lower.contains("json.stringify") || lower.contains("json:") {
+    if lower.contains("/json")
+        || lower.contains("json=")
+        || lower.contains("json.stringify")
+        || lower.contains("json:")
+    {
         return Some(Encoding::Json);
     }
     sample_json(body).map(|_| Encoding::Json)
@@ -212,7 +298,17 @@ fn sample_encoding(lang: Option<&str>, body: &str) -> Option<Encoding> {
 /// "请使用 json 格式提交请求" → JSON.
 fn stated_encoding(text: &str) -> Option<Encoding> {
     let lower = text.to_lowercase();
-    let about_request = ["格式", "提交", "content-type", "使用", "请求体", "use ", "send"].iter().any(|w| lower.contains(w));
+    let about_request = [
+        "格式",
+        "提交",
+        "content-type",
+        "使用",
+        "请求体",
+        "use ",
+        "send",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     if !about_request {
         return None;
     }
@@ -229,7 +325,12 @@ fn stated_encoding(text: &str) -> Option<Encoding> {
 
 /// Compares the parameter table with the literal request sample; a name the sample sends instead
 /// of the table's becomes the wire name (samples are copied from real traffic, tables typed by hand).
-fn reconcile_with_sample(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint, location: Location) {
+fn reconcile_with_sample(
+    page: &Page<'_>,
+    range: Range<usize>,
+    endpoint: &mut Endpoint,
+    location: Location,
+) {
     let Some(sample) = literal_sample(page, range) else {
         return;
     };
@@ -304,12 +405,27 @@ mod tests {
 
     #[test]
     fn encodings_from_samples() {
-        assert_eq!(sample_encoding(Some("py"), "requests.request('POST', u, data={})"), Some(Encoding::Form));
-        assert_eq!(sample_encoding(Some("javascript"), "formData: {}"), Some(Encoding::Multipart));
-        assert_eq!(sample_encoding(Some("java"), ".addFormDataPart(\"a\", \"b\")"), Some(Encoding::Multipart));
-        assert_eq!(sample_encoding(None, "POST applocation/json\n{\"a\":1}"), Some(Encoding::Json));
+        assert_eq!(
+            sample_encoding(Some("py"), "requests.request('POST', u, data={})"),
+            Some(Encoding::Form)
+        );
+        assert_eq!(
+            sample_encoding(Some("javascript"), "formData: {}"),
+            Some(Encoding::Multipart)
+        );
+        assert_eq!(
+            sample_encoding(Some("java"), ".addFormDataPart(\"a\", \"b\")"),
+            Some(Encoding::Multipart)
+        );
+        assert_eq!(
+            sample_encoding(None, "POST applocation/json\n{\"a\":1}"),
+            Some(Encoding::Json)
+        );
         assert_eq!(sample_encoding(None, "GET h/p?a=1"), None);
-        assert_eq!(stated_encoding("请使用 json 格式提交请求。"), Some(Encoding::Json));
+        assert_eq!(
+            stated_encoding("请使用 json 格式提交请求。"),
+            Some(Encoding::Json)
+        );
         assert_eq!(stated_encoding("json"), None);
     }
 
@@ -321,4 +437,3 @@ mod tests {
         assert!(!is_secret("client_id", Some("客户端id")));
     }
 }
-

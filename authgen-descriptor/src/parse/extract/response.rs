@@ -26,7 +26,10 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         };
         endpoint.examples.push(Example {
             kind,
-            label: page.context[index].label.clone().or_else(|| page.context[index].heading.clone()),
+            label: page.context[index]
+                .label
+                .clone()
+                .or_else(|| page.context[index].heading.clone()),
             lang: lang.clone(),
             body: text.clone(),
             source: page.source(*line),
@@ -44,7 +47,12 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
                 _ => Vec::new(),
             };
             if !table.is_empty() {
-                merge(&mut fields, table, page.source(*line), &mut endpoint.conflicts);
+                merge(
+                    &mut fields,
+                    table,
+                    page.source(*line),
+                    &mut endpoint.conflicts,
+                );
             }
             fields
         }
@@ -72,7 +80,11 @@ fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
             };
             let format = columns
                 .cell(&row.cells, Column::Other)
-                .and_then(|other| other.split_once("format:").map(|(_, f)| f.trim().to_owned()))
+                .and_then(|other| {
+                    other
+                        .split_once("format:")
+                        .map(|(_, f)| f.trim().to_owned())
+                })
                 .filter(|f| !f.is_empty());
             rows.push((
                 row.depth,
@@ -88,7 +100,9 @@ fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
                         .cell(&row.cells, Column::Required)
                         .and_then(vocab::required)
                         .unwrap_or(false),
-                    description: columns.cell(&row.cells, Column::Description).map(str::to_owned),
+                    description: columns
+                        .cell(&row.cells, Column::Description)
+                        .map(str::to_owned),
                     aliases: Vec::new(),
                     fields: Vec::new(),
                     source: page.source(row.line),
@@ -100,7 +114,10 @@ fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
     nest(&mut iter, 0)
 }
 
-fn nest(rows: &mut std::iter::Peekable<impl Iterator<Item = (u8, Field)>>, depth: u8) -> Vec<Field> {
+fn nest(
+    rows: &mut std::iter::Peekable<impl Iterator<Item = (u8, Field)>>,
+    depth: u8,
+) -> Vec<Field> {
     let mut out: Vec<Field> = Vec::new();
     while let Some((d, _)) = rows.peek() {
         let d = *d;
@@ -151,7 +168,12 @@ fn sample_fields(map: &Map<String, Value>, text: &str, line: u32, page: &str) ->
 }
 
 /// Merges the table's fields into the sample's tree, at the object whose keys they match best.
-fn merge(fields: &mut Vec<Field>, table: Vec<Field>, sample_source: Source, conflicts: &mut Vec<Conflict>) {
+fn merge(
+    fields: &mut Vec<Field>,
+    table: Vec<Field>,
+    sample_source: Source,
+    conflicts: &mut Vec<Conflict>,
+) {
     let score = |candidates: &[Field]| {
         table
             .iter()
@@ -165,7 +187,8 @@ fn merge(fields: &mut Vec<Field>, table: Vec<Field>, sample_source: Source, conf
         .filter(|(_, f)| !f.fields.is_empty())
         .map(|(i, f)| (score(&f.fields), i))
         .max();
-    let table_describes_root = table.iter().any(|t| !t.fields.is_empty()) || best_child.is_none_or(|(s, _)| root_score >= s && root_score > 0);
+    let table_describes_root = table.iter().any(|t| !t.fields.is_empty())
+        || best_child.is_none_or(|(s, _)| root_score >= s && root_score > 0);
     let (target, prefix) = match best_child {
         Some((_, i)) if !table_describes_root => {
             let prefix = format!("/response/{}", fields[i].name);
@@ -176,7 +199,13 @@ fn merge(fields: &mut Vec<Field>, table: Vec<Field>, sample_source: Source, conf
     merge_level(target, table, &prefix, &sample_source, conflicts);
 }
 
-fn merge_level(target: &mut Vec<Field>, table: Vec<Field>, prefix: &str, sample_source: &Source, conflicts: &mut Vec<Conflict>) {
+fn merge_level(
+    target: &mut Vec<Field>,
+    table: Vec<Field>,
+    prefix: &str,
+    sample_source: &Source,
+    conflicts: &mut Vec<Conflict>,
+) {
     let mut unmatched_table: Vec<Field> = Vec::new();
     let mut renamed: Vec<(String, String)> = Vec::new();
     let mut matched: Vec<usize> = Vec::new();
@@ -247,11 +276,19 @@ fn compatible(a: ValueType, b: ValueType) -> bool {
 }
 
 /// Takes the table's knowledge (type, description, format, nested rows) into the sample's field.
-fn absorb(field: &mut Field, table: Field, path: &str, sample_source: &Source, conflicts: &mut Vec<Conflict>) {
+fn absorb(
+    field: &mut Field,
+    table: Field,
+    path: &str,
+    sample_source: &Source,
+    conflicts: &mut Vec<Conflict>,
+) {
     if table.name != field.name && !field.aliases.contains(&table.name) {
         field.aliases.push(table.name);
     }
-    if table.ty != ValueType::Unknown && !(table.ty == ValueType::Number && field.ty == ValueType::Integer) {
+    if table.ty != ValueType::Unknown
+        && !(table.ty == ValueType::Number && field.ty == ValueType::Integer)
+    {
         field.ty = table.ty;
     }
     field.format = field.format.take().or(table.format);
@@ -259,6 +296,12 @@ fn absorb(field: &mut Field, table: Field, path: &str, sample_source: &Source, c
     field.description = table.description.or(field.description.take());
     field.source = table.source;
     if !table.fields.is_empty() {
-        merge_level(&mut field.fields, table.fields, path, sample_source, conflicts);
+        merge_level(
+            &mut field.fields,
+            table.fields,
+            path,
+            sample_source,
+            conflicts,
+        );
     }
 }

@@ -37,12 +37,56 @@ pub fn snake_case(name: &str) -> String {
 fn is_rust_keyword(word: &str) -> bool {
     matches!(
         word,
-        "as" | "async" | "await" | "break" | "const" | "continue" | "crate" | "dyn" | "else" | "enum"
-            | "extern" | "false" | "fn" | "for" | "gen" | "if" | "impl" | "in" | "let" | "loop" | "match"
-            | "mod" | "move" | "mut" | "pub" | "ref" | "return" | "self" | "static" | "struct" | "super"
-            | "trait" | "true" | "type" | "unsafe" | "use" | "where" | "while" | "yield" | "abstract"
-            | "become" | "box" | "do" | "final" | "macro" | "override" | "priv" | "try" | "typeof"
-            | "unsized" | "virtual"
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "try"
+            | "typeof"
+            | "unsized"
+            | "virtual"
     )
 }
 
@@ -73,8 +117,11 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
     let (host, path) = if let Some(rest) = without_query
         .strip_prefix("https://")
         .map(|r| ("https://", r))
-        .or_else(|| without_query.strip_prefix("http://").map(|r| ("http://", r)))
-    {
+        .or_else(|| {
+            without_query
+                .strip_prefix("http://")
+                .map(|r| ("http://", r))
+        }) {
         let (scheme, rest) = rest;
         let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
         (Some(format!("{scheme}{host}")), format!("/{path}"))
@@ -82,7 +129,9 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
         (None, without_query.to_owned())
     } else {
         let (host, path) = without_query.split_once('/')?;
-        if !host.contains('.') || host.contains(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))) {
+        if !host.contains('.')
+            || host.contains(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')))
+        {
             return None;
         }
         (Some(format!("https://{host}")), format!("/{path}"))
@@ -102,7 +151,9 @@ fn normalize_path(path: &str) -> Option<String> {
             Some(name) => format!("{{{name}}}"),
             None => segment.to_owned(),
         };
-        let ok = segment.chars().all(|c| c.is_ascii_alphanumeric() || "-._~{}%@$!&'*+,;=".contains(c));
+        let ok = segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~{}%@$!&'*+,;=".contains(c));
         if !ok {
             return None;
         }
@@ -129,7 +180,10 @@ pub fn endpoint_name(path: &str) -> String {
         return "root".to_owned();
     };
     let last = snake_case(last);
-    let verb = matches!(last.as_str(), "get" | "post" | "create" | "list" | "query" | "new" | "fetch" | "issue" | "apply");
+    let verb = matches!(
+        last.as_str(),
+        "get" | "post" | "create" | "list" | "query" | "new" | "fetch" | "issue" | "apply"
+    );
     match segments.len().checked_sub(2).and_then(|i| segments.get(i)) {
         Some(previous) if verb => format!("{last}_{}", snake_case(previous)),
         _ => last,
@@ -145,7 +199,9 @@ pub fn sample_json(text: &str) -> Option<Value> {
     }
     let start = text.find('{')?;
     let end = text.rfind('}')?;
-    serde_json::from_str::<Value>(text.get(start..=end)?).ok().filter(Value::is_object)
+    serde_json::from_str::<Value>(text.get(start..=end)?)
+        .ok()
+        .filter(Value::is_object)
 }
 
 /// Query parameter names in a sample line such as `GET host/p?a=1&b=2`.
@@ -225,14 +281,32 @@ mod tests {
         let u = |s| parse_url(s);
         assert_eq!(
             u("https://api.anyweb.cc/service/serviceToken"),
-            Some(PageUrl { host: Some("https://api.anyweb.cc".into()), path: "/service/serviceToken".into() })
+            Some(PageUrl {
+                host: Some("https://api.anyweb.cc".into()),
+                path: "/service/serviceToken".into()
+            })
         );
-        assert_eq!(u("/oauth/getServiceTicket"), Some(PageUrl { host: None, path: "/oauth/getServiceTicket".into() }));
+        assert_eq!(
+            u("/oauth/getServiceTicket"),
+            Some(PageUrl {
+                host: None,
+                path: "/oauth/getServiceTicket".into()
+            })
+        );
         assert_eq!(
             u("GET dev-etc.ebaas.com/oauth/getAccessToken?client_id=aaa"),
-            Some(PageUrl { host: Some("https://dev-etc.ebaas.com".into()), path: "/oauth/getAccessToken".into() })
+            Some(PageUrl {
+                host: Some("https://dev-etc.ebaas.com".into()),
+                path: "/oauth/getAccessToken".into()
+            })
         );
-        assert_eq!(u("/users/:id"), Some(PageUrl { host: None, path: "/users/{id}".into() }));
+        assert_eq!(
+            u("/users/:id"),
+            Some(PageUrl {
+                host: None,
+                path: "/users/{id}".into()
+            })
+        );
         assert_eq!(u("POST"), None);
         assert_eq!(u("a/b"), None);
         assert_eq!(u("https://"), None);
@@ -246,7 +320,10 @@ mod tests {
             Some(serde_json::json!({"a": 1}))
         );
         assert_eq!(sample_json("401"), None);
-        assert_eq!(sample_query_keys("GET h/p?client_id=a&client_secret=b"), ["client_id", "client_secret"]);
+        assert_eq!(
+            sample_query_keys("GET h/p?client_id=a&client_secret=b"),
+            ["client_id", "client_secret"]
+        );
         assert!(looks_like_datetime("2021-06-18 15:00:34"));
         assert!(!looks_like_datetime("7200"));
     }

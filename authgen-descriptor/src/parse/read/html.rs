@@ -26,8 +26,22 @@ impl Reader for HtmlReader {
         }
         let start = text.trim_start().get(..16).unwrap_or(text.trim_start());
         let start = start.to_ascii_lowercase();
-        let html_start = ["<!doctype", "<html", "<body", "<div", "<table", "<h1", "<h2", "<h3", "<p>"];
-        if html_start.iter().any(|p| start.starts_with(p)) { 60 } else { 0 }
+        let html_start = [
+            "<!doctype",
+            "<html",
+            "<body",
+            "<div",
+            "<table",
+            "<h1",
+            "<h2",
+            "<h3",
+            "<p>",
+        ];
+        if html_start.iter().any(|p| start.starts_with(p)) {
+            60
+        } else {
+            0
+        }
     }
 
     fn read(&self, page: &str, text: &str) -> Result<Document, Diagnostic> {
@@ -51,7 +65,9 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
     inner == "br"
 }
 
-const TRACKED: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "table", "tr"];
+const TRACKED: &[&str] = &[
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "table", "tr",
+];
 
 /// Byte offsets of the opening tags we emit blocks for, per tag name, in source order.
 struct TagLines {
@@ -70,7 +86,10 @@ impl TagLines {
                 .count();
             let name = &source[at + 1..at + 1 + name_len];
             let boundary = bytes.get(at + 1 + name_len).copied();
-            if !matches!(boundary, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')) {
+            if !matches!(
+                boundary,
+                None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
+            ) {
                 continue;
             }
             if let Some(tag) = TRACKED.iter().find(|t| t.eq_ignore_ascii_case(name)) {
@@ -173,7 +192,11 @@ fn read_table(table: ElementRef<'_>, line: u32, first_row: usize, lines: &TagLin
             .enumerate()
             .map(|(i, c)| {
                 let text = tidy_text(&element_text(*c));
-                if i == 0 { strip_tree_glyphs(&text) } else { text }
+                if i == 0 {
+                    strip_tree_glyphs(&text)
+                } else {
+                    text
+                }
             })
             .collect();
         result.rows.push(Row {
@@ -211,8 +234,10 @@ fn indent_depth(cell: ElementRef<'_>) -> u8 {
 }
 
 fn strip_tree_glyphs(text: &str) -> String {
-    text.trim_start_matches(|c: char| matches!(c, '├' | '└' | '│' | '─' | '|' | '-') || c.is_whitespace())
-        .to_owned()
+    text.trim_start_matches(|c: char| {
+        matches!(c, '├' | '└' | '│' | '─' | '|' | '-') || c.is_whitespace()
+    })
+    .to_owned()
 }
 
 /// Text of an element with `<br>` and block boundaries kept as line breaks.
@@ -290,9 +315,20 @@ mod tests {
         assert_eq!(
             blocks,
             vec![
-                Block::Heading { level: 2, text: "获取".into(), line: 1 },
-                Block::Item { text: "请求类型 : GET".into(), line: 3 },
-                Block::Code { lang: None, text: "{\"a\": 1}\n".into(), line: 5 },
+                Block::Heading {
+                    level: 2,
+                    text: "获取".into(),
+                    line: 1
+                },
+                Block::Item {
+                    text: "请求类型 : GET".into(),
+                    line: 3
+                },
+                Block::Code {
+                    lang: None,
+                    text: "{\"a\": 1}\n".into(),
+                    line: 5
+                },
             ]
         );
     }

@@ -28,12 +28,22 @@ impl Reader for JsonHtmlReader {
             Diagnostic::error(
                 page,
                 u32::try_from(e.line()).unwrap_or(u32::MAX),
-                format!("the page's JSON wrapper is not valid JSON (column {}): {e}", e.column()),
+                format!(
+                    "the page's JSON wrapper is not valid JSON (column {}): {e}",
+                    e.column()
+                ),
             )
         })?;
-        let html = value.get("__html").and_then(serde_json::Value::as_str).ok_or_else(|| {
-            Diagnostic::error(page, 1, "expected a JSON object with an `__html` string holding the page")
-        })?;
+        let html = value
+            .get("__html")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    page,
+                    1,
+                    "expected a JSON object with an `__html` string holding the page",
+                )
+            })?;
         Ok(Document {
             page: format!("{page}#__html"),
             format: self.name(),
@@ -48,14 +58,19 @@ mod tests {
 
     #[test]
     fn invalid_wrapper_names_the_line() {
-        let err = JsonHtmlReader.read("p.json", "{\n\"__html\": \"<h2>x</h2>\",\n oops").err();
+        let err = JsonHtmlReader
+            .read("p.json", "{\n\"__html\": \"<h2>x</h2>\",\n oops")
+            .err();
         let err = err.map(|d| (d.source.line, d.message.contains("not valid JSON")));
         assert_eq!(err, Some((3, true)));
     }
 
     #[test]
     fn missing_html_key_is_an_error() {
-        let err = JsonHtmlReader.read("p.json", "{\"html\": 1}").err().map(|d| d.message);
+        let err = JsonHtmlReader
+            .read("p.json", "{\"html\": 1}")
+            .err()
+            .map(|d| d.message);
         assert_eq!(
             err.as_deref(),
             Some("expected a JSON object with an `__html` string holding the page")
@@ -65,7 +80,9 @@ mod tests {
     #[test]
     fn lines_count_inside_the_html() {
         let doc = JsonHtmlReader.read("p.json", r#"{"__html": "<h2>a</h2>\n<h4>b</h4>"}"#);
-        let lines: Vec<u32> = doc.map(|d| d.blocks.iter().map(|b| b.line()).collect()).unwrap_or_default();
+        let lines: Vec<u32> = doc
+            .map(|d| d.blocks.iter().map(|b| b.line()).collect())
+            .unwrap_or_default();
         assert_eq!(lines, [1, 2]);
     }
 }

@@ -78,11 +78,7 @@ impl Builder {
                 self.text.push_str(&t);
             }
             Event::Html(t) => self.text.push_str(&t),
-            Event::InlineHtml(t) => {
-                if html::is_line_break_tag(&t) {
-                    self.text.push('\n');
-                }
-            }
+            Event::InlineHtml(t) if html::is_line_break_tag(&t) => self.text.push('\n'),
             Event::SoftBreak | Event::HardBreak => self.text.push('\n'),
             _ => {}
         }
@@ -252,9 +248,7 @@ mod tests {
 
     #[test]
     fn tables_with_and_without_outer_pipes() {
-        let blocks = read_blocks(
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx | y\n---|---\n3 | 4\n",
-        );
+        let blocks = read_blocks("| a | b |\n|---|---|\n| 1 | 2 |\n\nx | y\n---|---\n3 | 4\n");
         let tables: Vec<_> = blocks
             .iter()
             .filter_map(|b| match b {
@@ -308,7 +302,9 @@ mod tests {
 
     #[test]
     fn html_blocks_are_read_as_html_with_page_lines() {
-        let blocks = read_blocks("# T\n\n<table>\n<tr><th>名称</th></tr>\n<tr><td>a<br>b</td></tr>\n</table>\n");
+        let blocks = read_blocks(
+            "# T\n\n<table>\n<tr><th>名称</th></tr>\n<tr><td>a<br>b</td></tr>\n</table>\n",
+        );
         let Some(Block::Table(table)) = blocks.get(1) else {
             panic!("expected a table, got {blocks:?}");
         };

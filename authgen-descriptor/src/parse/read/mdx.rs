@@ -42,14 +42,19 @@ impl Reader for MdxReader {
             if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
                 in_fence = !in_fence;
             }
-            let keep = in_fence || !self.is_mdx_line(trimmed, line_no, &mut open_note, &mut notes, &mut labels);
+            let keep = in_fence
+                || !self.is_mdx_line(trimmed, line_no, &mut open_note, &mut notes, &mut labels);
             if keep {
                 plain.push_str(line);
             }
             plain.push('\n');
         }
         if let Some((_, start)) = open_note {
-            return Err(Diagnostic::error(page, start, "admonition `:::` is never closed"));
+            return Err(Diagnostic::error(
+                page,
+                start,
+                "admonition `:::` is never closed",
+            ));
         }
         let mut blocks = markdown::read_blocks(&plain);
         for block in &mut blocks {
@@ -83,7 +88,9 @@ impl MdxReader {
         notes: &mut Vec<(String, u32, u32)>,
         labels: &mut Vec<Block>,
     ) -> bool {
-        if (trimmed.starts_with("import ") && trimmed.contains(" from ")) || trimmed.starts_with("export ") {
+        if (trimmed.starts_with("import ") && trimmed.contains(" from "))
+            || trimmed.starts_with("export ")
+        {
             return true;
         }
         if let Some(rest) = trimmed.strip_prefix(":::") {
@@ -101,12 +108,15 @@ impl MdxReader {
             return true;
         }
         if trimmed.starts_with("<TabItem") {
-            if let Some(label) = attribute(trimmed, "label").or_else(|| attribute(trimmed, "value")) {
+            if let Some(label) = attribute(trimmed, "label").or_else(|| attribute(trimmed, "value"))
+            {
                 labels.push(Block::Label { text: label, line });
             }
             return true;
         }
-        trimmed.starts_with("<Tabs") || trimmed.starts_with("</Tabs") || trimmed.starts_with("</TabItem")
+        trimmed.starts_with("<Tabs")
+            || trimmed.starts_with("</Tabs")
+            || trimmed.starts_with("</TabItem")
     }
 }
 
@@ -127,21 +137,45 @@ mod tests {
 
     #[test]
     fn admonitions_tabs_and_imports() {
-        let doc = MdxReader.read("p.mdx", PAGE).map(|d| d.blocks).unwrap_or_default();
+        let doc = MdxReader
+            .read("p.mdx", PAGE)
+            .map(|d| d.blocks)
+            .unwrap_or_default();
         assert_eq!(
             doc,
             vec![
-                Block::Heading { level: 1, text: "T".into(), line: 1 },
-                Block::Note { kind: "caution".into(), text: "请使用 json 格式提交请求。".into(), line: 7 },
-                Block::Label { text: "Python".into(), line: 12 },
-                Block::Code { lang: Some("py".into()), text: "print(1)\n".into(), line: 14 },
+                Block::Heading {
+                    level: 1,
+                    text: "T".into(),
+                    line: 1
+                },
+                Block::Note {
+                    kind: "caution".into(),
+                    text: "请使用 json 格式提交请求。".into(),
+                    line: 7
+                },
+                Block::Label {
+                    text: "Python".into(),
+                    line: 12
+                },
+                Block::Code {
+                    lang: Some("py".into()),
+                    text: "print(1)\n".into(),
+                    line: 14
+                },
             ]
         );
     }
 
     #[test]
     fn unclosed_admonition_is_an_error() {
-        let err = MdxReader.read("p.mdx", "# T\n:::tip\nx\n").err().map(|d| d.to_string());
-        assert_eq!(err.as_deref(), Some("p.mdx:2: error: admonition `:::` is never closed"));
+        let err = MdxReader
+            .read("p.mdx", "# T\n:::tip\nx\n")
+            .err()
+            .map(|d| d.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("p.mdx:2: error: admonition `:::` is never closed")
+        );
     }
 }

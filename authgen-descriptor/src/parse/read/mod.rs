@@ -60,16 +60,27 @@ mod tests {
     use super::*;
 
     fn format_of(ext: Option<&str>, text: &str) -> &'static str {
-        read_page("p", ext, text).map(|d| d.format).unwrap_or("error")
+        read_page("p", ext, text)
+            .map(|d| d.format)
+            .unwrap_or("error")
     }
 
     #[test]
     fn sniffing_picks_the_format() {
-        assert_eq!(format_of(Some("txt"), "{\"__html\": \"<h2>x</h2>\"}"), "json-html");
-        assert_eq!(format_of(None, "# t\n\nimport A from '@theme/Tabs';\n"), "mdx");
+        assert_eq!(
+            format_of(Some("txt"), "{\"__html\": \"<h2>x</h2>\"}"),
+            "json-html"
+        );
+        assert_eq!(
+            format_of(None, "# t\n\nimport A from '@theme/Tabs';\n"),
+            "mdx"
+        );
         assert_eq!(format_of(Some("mdx"), "# t"), "mdx");
         assert_eq!(format_of(Some("html"), "<h2>x</h2>"), "html");
-        assert_eq!(format_of(None, "<!DOCTYPE html><html><body></body></html>"), "html");
+        assert_eq!(
+            format_of(None, "<!DOCTYPE html><html><body></body></html>"),
+            "html"
+        );
         assert_eq!(format_of(Some("md"), "## x"), "markdown");
         assert_eq!(format_of(None, "plain words"), "markdown");
     }
