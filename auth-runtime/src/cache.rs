@@ -1,0 +1,297 @@
+//! The token cache: a fresh token is read without a lock; a refresh is one upstream request
+//! however many tasks ask; a failed refresh keeps serving a still-valid token and backs off.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arc_swap::ArcSwapOption;
+use jiff::{SignedDuration, Timestamp};
+use secrecy::SecretString;
+use tokio::sync::Mutex;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::expiry::{RefreshPolicy, random_unit};
+use crate::store::{BoxFuture, CacheKey, StoredToken, TokenStore};
+use crate::token::{Token, TokenData};
+
+/// What a fetch produced.
+#[derive(Clone)]
+pub struct Fetched {
+    /// The token value.
+    pub value: SecretString,
+    /// When it expires, if the response said (or its JWT `exp` did).
+    pub expires_at: Option<Timestamp>,
+    /// Uses allowed, for use-limited tickets.
+    pub uses: Option<u32>,
+}
+
+impl std::fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetched")
+            .field("value", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .field("uses", &self.uses)
+            .finish()
+    }
+}
+
+/// Fetches a new token from upstream (implemented for every token endpoint).
+pub trait TokenSource: Send + Sync + 'static {
+    /// The cache key of the tokens it fetches.
+    fn key(&self) -> &CacheKey;
+    /// One upstream fetch (with the client's bounded retries).
+    fn fetch(&self) -> BoxFuture<'_, Result<Fetched, Error>>;
+}
+
+/// Cache behaviour.
+#[derive(Debug, Clone, Copy)]
+pub struct CachePolicy {
+    /// When to refresh early.
+    pub refresh: RefreshPolicy,
+    /// Lifetime assumed when a response states no expiry at all (default 5 min).
+    pub default_lifetime: SignedDuration,
+    /// First backoff after a failed refresh, doubled per failure (default 1 s).
+    pub backoff_base: SignedDuration,
+    /// Longest backoff (default 60 s).
+    pub backoff_cap: SignedDuration,
+}
+
+impl Default for CachePolicy {
+    fn default() -> Self {
+        Self {
+            refresh: RefreshPolicy::default(),
+            default_lifetime: SignedDuration::from_mins(5),
+            backoff_base: SignedDuration::from_secs(1),
+            backoff_cap: SignedDuration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Backoff {
+    failures: u32,
+    next_attempt: Option<Timestamp>,
+}
+
+struct Inner {
+    source: Box<dyn TokenSource>,
+    clock: Arc<dyn Clock>,
+    store: Arc<dyn TokenStore>,
+    policy: CachePolicy,
+    current: ArcSwapOption<TokenData>,
+    /// Held by the one task that refreshes; the others wait here, then re-check.
+    refresh: Arc<Mutex<Backoff>>,
+    fetches: AtomicU64,
+}
+
+/// A cache of one token (one [`CacheKey`]). Clones share the cache.
+#[derive(Clone)]
+pub struct TokenCache(Arc<Inner>);
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("key", self.0.source.key())
+            .field("fetches", &self.fetches())
+            .finish()
+    }
+}
+
+impl TokenCache {
+    /// A cache fetching through `source`.
+    pub fn new(
+        source: impl TokenSource,
+        clock: Arc<dyn Clock>,
+        store: Arc<dyn TokenStore>,
+        policy: CachePolicy,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            source: Box::new(source),
+            clock,
+            store,
+            policy,
+            current: ArcSwapOption::empty(),
+            refresh: Arc::new(Mutex::new(Backoff::default())),
+            fetches: AtomicU64::new(0),
+        }))
+    }
+
+    /// The key.
+    pub fn key(&self) -> &CacheKey {
+        self.0.source.key()
+    }
+
+    /// How many upstream fetches this cache has started.
+    pub fn fetches(&self) -> u64 {
+        self.0.fetches.load(Ordering::Relaxed)
+    }
+
+    /// A usable token: the cached one when fresh (no lock taken), else after one shared refresh.
+    /// When the refresh time has come but the token is still valid, it is served at once and a
+    /// single background refresh starts.
+    pub async fn get(&self) -> Result<Token, Error> {
+        let now = self.0.clock.now();
+        {
+            let current = self.0.current.load();
+            if let Some(data) = current.as_ref()
+                && data.usable(now)
+            {
+                if data.refresh_due(now) {
+                    self.refresh_in_background();
+                }
+                if data.try_use() {
+                    tracing::trace!(key = %self.key(), cache = "hit", "token served from cache");
+                    return Ok(Token(Arc::clone(data)));
+                }
+            }
+        }
+        self.refresh_and_get(false).await
+    }
+
+    /// Fetches a new token now, whatever the cached one's state (the forced refresh).
+    pub async fn refresh(&self) -> Result<Token, Error> {
+        self.refresh_and_get(true).await
+    }
+
+    /// Drops the cached token only if it is `failed` (compare before invalidate), so a token that
+    /// another task already replaced is not thrown away. Returns whether it was dropped.
+    pub async fn invalidate_if(&self, failed: &Token) -> bool {
+        let current = self.0.current.load_full();
+        let same = current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &failed.0));
+        if same {
+            let previous = self.0.current.compare_and_swap(&current, None);
+            let swapped = match (&*previous, &current) {
+                (Some(p), Some(c)) => Arc::ptr_eq(p, c),
+                _ => false,
+            };
+            self.0
+                .store
+                .invalidate_if(self.key(), failed.expose_secret())
+                .await;
+            tracing::info!(key = %self.key(), "token invalidated after the provider rejected it");
+            return swapped;
+        }
+        false
+    }
+
+    fn refresh_in_background(&self) {
+        let Ok(mut guard) = Arc::clone(&self.0.refresh).try_lock_owned() else {
+            return; // someone is refreshing already
+        };
+        let cache = self.clone();
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                // Re-checks under the lock: a refresh that finished meanwhile makes this a no-op.
+                if let Err(e) = cache.refresh_locked(&mut guard, false).await {
+                    tracing::warn!(key = %cache.key(), error = %e, "background refresh failed");
+                }
+            });
+        }
+    }
+
+    async fn refresh_and_get(&self, force: bool) -> Result<Token, Error> {
+        let mut backoff = self.0.refresh.lock().await;
+        self.refresh_locked(&mut backoff, force).await
+    }
+
+    async fn refresh_locked(&self, backoff: &mut Backoff, force: bool) -> Result<Token, Error> {
+        let now = self.0.clock.now();
+        let old = self.0.current.load_full();
+        if !force && let Some(data) = old.as_ref().filter(|d| d.usable(now)) {
+            let in_backoff = backoff.next_attempt.is_some_and(|t| now < t);
+            if (!data.refresh_due(now) || in_backoff) && data.try_use() {
+                return Ok(Token(Arc::clone(data)));
+            }
+        }
+        if !force && let Some(stored) = self.0.store.load(self.key(), now).await {
+            let data = self.install(stored.value, stored.issued_at, stored.expires_at, None);
+            if data.usable(now) && !data.refresh_due(now) && data.try_use() {
+                return Ok(Token(data));
+            }
+        }
+        let started = std::time::Instant::now();
+        self.0.fetches.fetch_add(1, Ordering::Relaxed);
+        let span = tracing::info_span!("authgen.fetch", key = %self.key(), cache = "miss", outcome = tracing::field::Empty, latency_ms = tracing::field::Empty);
+        let result = tracing::Instrument::instrument(self.0.source.fetch(), span.clone()).await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match result {
+            Ok(fetched) => {
+                span.record("outcome", "ok");
+                *backoff = Backoff::default();
+                let now = self.0.clock.now();
+                let expires = fetched.expires_at.unwrap_or_else(|| {
+                    now.checked_add(self.0.policy.default_lifetime)
+                        .unwrap_or(now)
+                });
+                if fetched.uses.is_none() {
+                    self.0
+                        .store
+                        .save(
+                            self.key(),
+                            StoredToken {
+                                value: fetched.value.clone(),
+                                issued_at: now,
+                                expires_at: expires,
+                            },
+                        )
+                        .await;
+                }
+                let data = self.install(fetched.value, now, expires, fetched.uses);
+                if data.try_use() {
+                    Ok(Token(data))
+                } else {
+                    Err(Error::Decode {
+                        at: crate::error::At {
+                            provider: self.key().provider,
+                            endpoint: self.key().endpoint,
+                        },
+                        reason: "the provider issued a ticket with zero uses".into(),
+                        excerpt: String::new(),
+                    })
+                }
+            }
+            Err(e) => {
+                span.record("outcome", crate::client::error_kind(&e));
+                backoff.failures = backoff.failures.saturating_add(1);
+                let exponent = backoff.failures.saturating_sub(1).min(16);
+                let wait = self
+                    .0
+                    .policy
+                    .backoff_base
+                    .saturating_mul(1 << exponent)
+                    .min(self.0.policy.backoff_cap);
+                backoff.next_attempt = now.checked_add(wait).ok();
+                match old.as_ref().filter(|d| d.usable(now)) {
+                    Some(data) if !force && data.try_use() => {
+                        tracing::warn!(key = %self.key(), error = %e, "refresh failed; serving the still-valid token");
+                        Ok(Token(Arc::clone(data)))
+                    }
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    fn install(
+        &self,
+        value: SecretString,
+        issued: Timestamp,
+        expires: Timestamp,
+        uses: Option<u32>,
+    ) -> Arc<TokenData> {
+        let refresh_at = self
+            .0
+            .policy
+            .refresh
+            .refresh_at(issued, expires, random_unit());
+        let data = Arc::new(TokenData::new(value, issued, expires, refresh_at, uses));
+        self.0.current.store(Some(Arc::clone(&data)));
+        data
+    }
+
+    /// The cached token's value, if any (for tests and diagnostics; never logged).
+    pub fn peek(&self) -> Option<Token> {
+        self.0.current.load_full().map(Token)
+    }
+}

@@ -1,0 +1,358 @@
+//! Execution: one shared `reqwest::Client`; parameters encoded as the spec says; bodies capped,
+//! decoded and checked against the envelope's success rule.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tracing::Instrument;
+
+use crate::config::ClientConfig;
+use crate::error::{At, Error, redacted_excerpt};
+use crate::params::Params;
+use crate::spec::{Encoding, EndpointSpec, Location, SuccessValue, lookup};
+
+/// The HTTP client could not be built (TLS initialisation, invalid user agent).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client: {0}")]
+pub struct BuildError(String);
+
+/// A cheap-to-clone handle on the shared HTTP client and its settings.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    config: Arc<ClientConfig>,
+}
+
+impl Client {
+    /// A client with the given settings.
+    pub fn new(config: ClientConfig) -> Result<Self, BuildError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| BuildError(e.without_url().to_string()))?;
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+        })
+    }
+
+    /// A client with [`ClientConfig::default`].
+    pub fn with_defaults() -> Result<Self, BuildError> {
+        Self::new(ClientConfig::default())
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The underlying reqwest client, for protected calls the descriptor does not describe.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Checks that a URL may be called: plain HTTP only to loopback unless explicitly allowed.
+    pub fn check_url(&self, at: At, url: &reqwest::Url) -> Result<(), Error> {
+        match url.scheme() {
+            "https" => Ok(()),
+            "http" if self.config.allow_insecure_http || is_loopback(url) => Ok(()),
+            "http" => Err(Error::Config {
+                at,
+                message: format!(
+                    "refusing plain HTTP to {}: use https, or set ClientConfig::allow_insecure_http",
+                    url.host_str().unwrap_or("?")
+                ),
+            }),
+            other => Err(Error::Config {
+                at,
+                message: format!("unsupported URL scheme `{other}`"),
+            }),
+        }
+    }
+
+    /// Calls an endpoint once and returns the decoded, successful body.
+    pub async fn call(
+        &self,
+        spec: &'static EndpointSpec,
+        base_url: &str,
+        params: &Params,
+    ) -> Result<Value, Error> {
+        let at = At {
+            provider: spec.provider,
+            endpoint: spec.name,
+        };
+        let span = tracing::info_span!(
+            "authgen.call",
+            provider = spec.provider,
+            endpoint = spec.name,
+            status = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .call_inner(at, spec, base_url, params)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(_) => span.record("outcome", "ok"),
+            Err(e) => span.record("outcome", error_kind(e)),
+        };
+        let _entered = span.enter();
+        match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(e) => tracing::warn!(error = %e, "call failed"),
+        }
+        result
+    }
+
+    /// [`Client::call`] with bounded retries of retryable errors (for token fetches, which are
+    /// safe to repeat): exponential backoff, honouring `Retry-After` up to a cap.
+    pub async fn call_with_retries(
+        &self,
+        spec: &'static EndpointSpec,
+        base_url: &str,
+        params: &Params,
+    ) -> Result<Value, Error> {
+        let mut attempt = 0;
+        loop {
+            match self.call(spec, base_url, params).await {
+                Err(e) if e.is_retryable() && attempt < self.config.fetch_retries => {
+                    let delay = match e.retry_after() {
+                        Some(d) if d > self.config.max_retry_after => return Err(e),
+                        Some(d) => d,
+                        None => self.config.retry_base_delay * 2u32.saturating_pow(attempt),
+                    };
+                    attempt += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn call_inner(
+        &self,
+        at: At,
+        spec: &'static EndpointSpec,
+        base_url: &str,
+        params: &Params,
+    ) -> Result<Value, Error> {
+        for p in spec
+            .params
+            .iter()
+            .filter(|p| p.required && p.location != Location::Header)
+        {
+            if !params.contains(p.name) {
+                return Err(Error::Config {
+                    at,
+                    message: format!("missing required parameter `{}`", p.name),
+                });
+            }
+        }
+        let mut path = spec.path.to_owned();
+        for p in spec.params.iter().filter(|p| p.location == Location::Path) {
+            if let Some(v) = params.get(p.name) {
+                path = path.replace(&format!("{{{}}}", p.name), &percent_encode(v.expose()));
+            }
+        }
+        let url = format!("{}{}", base_url.trim_end_matches('/'), path);
+        let url = reqwest::Url::parse(&url).map_err(|e| Error::Config {
+            at,
+            message: format!("invalid base URL `{base_url}`: {e}"),
+        })?;
+        self.check_url(at, &url)?;
+
+        let mut query: Vec<(&str, &str)> = Vec::new();
+        let mut body: Vec<(&str, &str)> = Vec::new();
+        let mut request = self.http.request(spec.method.to_reqwest(), url);
+        for p in spec.params {
+            let Some(value) = params.get(p.name) else {
+                continue;
+            };
+            match p.location {
+                Location::Query => query.push((p.name, value.expose())),
+                Location::Body if spec.encoding == Encoding::Query => {
+                    query.push((p.name, value.expose()))
+                }
+                Location::Body => body.push((p.name, value.expose())),
+                Location::Header => {
+                    // A documented Content-Type header would contradict the encoding we choose.
+                    if !p.name.eq_ignore_ascii_case("content-type") {
+                        request = request.header(p.name, value.expose());
+                    }
+                }
+                Location::Path => {}
+            }
+        }
+        if !query.is_empty() {
+            request = request.query(&query);
+        }
+        request = match spec.encoding {
+            Encoding::Query => request,
+            Encoding::Json => {
+                let object: serde_json::Map<String, Value> = body
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                    .collect();
+                request.json(&object)
+            }
+            Encoding::Form => request.form(&body),
+            Encoding::Multipart => {
+                let form = body
+                    .iter()
+                    .fold(reqwest::multipart::Form::new(), |f, (k, v)| {
+                        f.text((*k).to_owned(), (*v).to_owned())
+                    });
+                request.multipart(form)
+            }
+        };
+        let response = request.send().await.map_err(|e| transport_error(at, e))?;
+        let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = self.read_capped(at, response).await?;
+        let secrets = params.secrets();
+        if !status.is_success() {
+            let code = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| {
+                spec.envelope
+                    .and_then(|e| e.code)
+                    .and_then(|c| lookup(&v, c).and_then(scalar_text))
+            });
+            return Err(Error::Status {
+                at,
+                status: status.as_u16(),
+                retry_after,
+                code,
+                excerpt: redacted_excerpt(&bytes, &secrets),
+            });
+        }
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
+            at,
+            reason: format!("expected JSON: {e}"),
+            excerpt: redacted_excerpt(&bytes, &secrets),
+        })?;
+        check_envelope(at, spec, &value)?;
+        Ok(value)
+    }
+
+    async fn read_capped(&self, at: At, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+        let limit = self.config.body_limit;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(Error::TooLarge { at, limit });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(at, e))? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(Error::TooLarge { at, limit });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn transport_error(at: At, e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout { at }
+    } else {
+        // `without_url`: a GET token request carries the client secret in its query string.
+        Error::Transport {
+            at,
+            message: e.without_url().to_string(),
+        }
+    }
+}
+
+pub(crate) fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Provider { .. } => "provider_error",
+        Error::Status { .. } => "http_status",
+        Error::Decode { .. } => "decode_error",
+        Error::TooLarge { .. } => "too_large",
+        Error::Timeout { .. } => "timeout",
+        Error::Transport { .. } => "transport",
+        Error::Config { .. } => "config",
+    }
+}
+
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Applies the success rule; a failing envelope becomes [`Error::Provider`].
+fn check_envelope(at: At, spec: &'static EndpointSpec, body: &Value) -> Result<(), Error> {
+    let Some(envelope) = spec.envelope else {
+        return Ok(());
+    };
+    let found = lookup(body, envelope.success_field);
+    let ok = match (found, envelope.success) {
+        (None | Some(Value::Null), _) => envelope.absent_ok,
+        (Some(Value::String(s)), SuccessValue::Str(want)) => s == want,
+        (Some(Value::Number(n)), SuccessValue::Int(want)) => n.as_i64() == Some(want),
+        (Some(Value::Bool(b)), SuccessValue::Bool(want)) => *b == want,
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    if !body.is_object() {
+        return Err(Error::Decode {
+            at,
+            reason: "expected a JSON object".into(),
+            excerpt: String::new(),
+        });
+    }
+    let code = envelope
+        .code
+        .and_then(|c| lookup(body, c))
+        .or(found)
+        .and_then(scalar_text)
+        .unwrap_or_else(|| "(none)".to_owned());
+    let message = envelope
+        .message
+        .and_then(|m| lookup(body, m))
+        .and_then(scalar_text)
+        .unwrap_or_default();
+    Err(Error::Provider {
+        at,
+        documented: spec.error(&code),
+        code,
+        message,
+    })
+}

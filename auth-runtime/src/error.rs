@@ -1,0 +1,228 @@
+//! Typed errors. Every variant names the provider and endpoint; none carries a secret (bodies
+//! are shown only as short, redacted excerpts).
+
+use std::time::Duration;
+
+use crate::spec::ErrorSpec;
+
+/// Where an error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    /// Provider name.
+    pub provider: &'static str,
+    /// Endpoint name.
+    pub endpoint: &'static str,
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.provider, self.endpoint)
+    }
+}
+
+/// What can go wrong calling a provider.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The provider answered with its error envelope (HTTP 200 with an error code, typically).
+    #[error("{at}: provider error {code}: {message}")]
+    Provider {
+        /// Where.
+        at: At,
+        /// The business code as text.
+        code: String,
+        /// The provider's message.
+        message: String,
+        /// The documented error, when the code is documented.
+        documented: Option<&'static ErrorSpec>,
+    },
+    /// A non-success HTTP status.
+    #[error("{at}: HTTP {status}{}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
+    Status {
+        /// Where.
+        at: At,
+        /// The status code.
+        status: u16,
+        /// `Retry-After`, when given.
+        retry_after: Option<Duration>,
+        /// The provider's code in the body, when the body is an envelope.
+        code: Option<String>,
+        /// A short, redacted excerpt of the body.
+        excerpt: String,
+    },
+    /// The body is not what the descriptor says.
+    #[error("{at}: cannot decode the response ({reason}); body starts: {excerpt}")]
+    Decode {
+        /// Where.
+        at: At,
+        /// What was expected.
+        reason: String,
+        /// A short, redacted excerpt of the body.
+        excerpt: String,
+    },
+    /// The body is larger than the configured cap.
+    #[error("{at}: response body larger than the {limit}-byte limit")]
+    TooLarge {
+        /// Where.
+        at: At,
+        /// The cap.
+        limit: usize,
+    },
+    /// No answer in time.
+    #[error("{at}: timed out")]
+    Timeout {
+        /// Where.
+        at: At,
+    },
+    /// Connection-level failure.
+    #[error("{at}: transport error: {message}")]
+    Transport {
+        /// Where.
+        at: At,
+        /// What failed (without the URL, which may carry secrets in its query).
+        message: String,
+    },
+    /// The client was asked to do something it will not do (plain HTTP to a remote host, a
+    /// missing parameter, an unknown endpoint).
+    #[error("{at}: configuration error: {message}")]
+    Config {
+        /// Where.
+        at: At,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Where the error happened.
+    pub fn at(&self) -> At {
+        match self {
+            Error::Provider { at, .. }
+            | Error::Status { at, .. }
+            | Error::Decode { at, .. }
+            | Error::TooLarge { at, .. }
+            | Error::Timeout { at }
+            | Error::Transport { at, .. }
+            | Error::Config { at, .. } => *at,
+        }
+    }
+
+    /// Whether trying again later may succeed: timeouts, transport errors, HTTP 408/429/5xx, and
+    /// HTML or truncated bodies from a failing gateway. Provider business errors are not.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
+            Error::Decode { .. } => true,
+            Error::Provider { .. } | Error::TooLarge { .. } | Error::Config { .. } => false,
+        }
+    }
+
+    /// Whether the error says the token presented is invalid: HTTP 401 or a documented
+    /// invalid-token code.
+    pub fn is_invalid_token(&self) -> bool {
+        match self {
+            Error::Status { status: 401, .. } => true,
+            Error::Provider { documented, .. } => documented.is_some_and(|d| d.invalid_token),
+            _ => false,
+        }
+    }
+
+    /// The documented error, if the provider sent a documented code.
+    pub fn documented(&self) -> Option<&'static ErrorSpec> {
+        match self {
+            Error::Provider { documented, .. } => *documented,
+            _ => None,
+        }
+    }
+
+    /// `Retry-After`, if the provider gave one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// A short excerpt of a body with anything token-like removed: runs of 16+ token characters
+/// (JWTs, tickets, secrets) and any of the given secret values.
+pub fn redacted_excerpt(body: &[u8], secrets: &[&str]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let mut text = text.into_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        text = text.replace(secret, "[redacted]");
+    }
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 16 {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=') {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    let mut excerpt: String = out
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(160)
+        .collect();
+    if out.chars().count() > 160 {
+        excerpt.push('…');
+    }
+    excerpt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_hide_tokens_and_secrets() {
+        let body = br#"{"code":"000","data":{"access_token":"eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ9.0Wcx","pw":"hunter22"}}"#;
+        let e = redacted_excerpt(body, &["hunter22"]);
+        assert_eq!(
+            e,
+            r#"{"code":"000","data":{"access_token":"[redacted]","pw":"[redacted]"}}"#
+        );
+    }
+
+    #[test]
+    fn retryable_classification() {
+        let at = At {
+            provider: "p",
+            endpoint: "e",
+        };
+        let status = |s| Error::Status {
+            at,
+            status: s,
+            retry_after: None,
+            code: None,
+            excerpt: String::new(),
+        };
+        assert!(status(503).is_retryable());
+        assert!(status(429).is_retryable());
+        assert!(!status(400).is_retryable());
+        assert!(status(401).is_invalid_token());
+        let provider = Error::Provider {
+            at,
+            code: "1".into(),
+            message: "m".into(),
+            documented: None,
+        };
+        assert!(!provider.is_retryable());
+        assert_eq!(provider.to_string(), "p.e: provider error 1: m");
+    }
+}
