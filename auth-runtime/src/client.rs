@@ -39,6 +39,18 @@ impl Client {
         })
     }
 
+    /// A client with the default settings, its build failure reported as [`Error::Config`] of
+    /// `provider` (what generated constructors use).
+    pub fn default_for(provider: &'static str) -> Result<Self, Error> {
+        Self::with_defaults().map_err(|e| Error::Config {
+            at: At {
+                provider,
+                endpoint: "-",
+            },
+            message: e.to_string(),
+        })
+    }
+
     /// A client with [`ClientConfig::default`].
     pub fn with_defaults() -> Result<Self, BuildError> {
         Self::new(ClientConfig::default())

@@ -37,3 +37,27 @@ pub use session::{Session, SessionBuilder};
 pub use spec::EndpointSpec;
 pub use store::{CacheKey, MemoryStore, StoredToken, TokenStore};
 pub use token::Token;
+
+/// Re-exported so generated code needs no direct serde dependency.
+pub use serde;
+/// Re-exported for generated response fields of free-form JSON.
+pub use serde_json;
+
+/// Decodes a successful body into a generated response type; a mismatch is [`Error::Decode`].
+pub fn decode<T: serde::de::DeserializeOwned>(
+    spec: &'static EndpointSpec,
+    body: serde_json::Value,
+) -> Result<T, Error> {
+    serde_json::from_value(body).map_err(|e| Error::Decode {
+        at: At {
+            provider: spec.provider,
+            endpoint: spec.name,
+        },
+        // serde's message may quote the offending value: keep it short and token-free.
+        reason: error::redacted_excerpt(
+            format!("the response does not match the descriptor: {e}").as_bytes(),
+            &[],
+        ),
+        excerpt: String::new(),
+    })
+}

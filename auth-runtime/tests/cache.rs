@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use auth_runtime::cache::{CachePolicy, Fetched, TokenCache, TokenSource};
 use auth_runtime::store::BoxFuture;
-use auth_runtime::{At, CacheKey, Clock, Error, ExposeSecret, ManualClock, MemoryStore, SecretString};
+use auth_runtime::{At, CacheKey, Clock, Error, ManualClock, MemoryStore, SecretString};
 use jiff::SignedDuration;
 
 struct Counting {
@@ -30,7 +30,16 @@ impl TokenSource for Counting {
             // Long enough that every waiting task piles up behind this fetch.
             tokio::time::sleep(Duration::from_millis(50)).await;
             if self.fail.load(Ordering::SeqCst) {
-                return Err(Error::Status { at: At { provider: "p", endpoint: "e" }, status: 503, retry_after: None, code: None, excerpt: String::new() });
+                return Err(Error::Status {
+                    at: At {
+                        provider: "p",
+                        endpoint: "e",
+                    },
+                    status: 503,
+                    retry_after: None,
+                    code: None,
+                    excerpt: String::new(),
+                });
             }
             Ok(Fetched {
                 value: SecretString::from(format!("token-{n}")),
@@ -53,7 +62,12 @@ fn fixture(lifetime: SignedDuration, uses: Option<u32>, policy: CachePolicy) -> 
     let fetches = Arc::new(AtomicU64::new(0));
     let fail = Arc::new(AtomicBool::new(false));
     let source = Counting {
-        key: CacheKey { provider: "p", endpoint: "e", environment: "test".into(), subject: "client".into() },
+        key: CacheKey {
+            provider: "p",
+            endpoint: "e",
+            environment: "test".into(),
+            subject: "client".into(),
+        },
         clock: Arc::clone(&clock),
         fetches: Arc::clone(&fetches),
         fail: Arc::clone(&fail),
@@ -61,7 +75,12 @@ fn fixture(lifetime: SignedDuration, uses: Option<u32>, policy: CachePolicy) -> 
         uses,
     };
     let cache = TokenCache::new(source, clock.clone(), Arc::new(MemoryStore::new()), policy);
-    Fixture { cache, clock, fetches, fail }
+    Fixture {
+        cache,
+        clock,
+        fetches,
+        fail,
+    }
 }
 
 fn no_jitter() -> CachePolicy {
@@ -87,7 +106,14 @@ async fn burst(cache: &TokenCache, tasks: usize) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_tasks_share_one_fetch_when_the_token_has_expired() {
     let f = fixture(SignedDuration::from_hours(2), None, no_jitter());
-    assert_eq!(burst(&f.cache, 1000).await.iter().filter(|t| *t == "token-1").count(), 1000);
+    assert_eq!(
+        burst(&f.cache, 1000)
+            .await
+            .iter()
+            .filter(|t| *t == "token-1")
+            .count(),
+        1000
+    );
     assert_eq!(f.fetches.load(Ordering::SeqCst), 1);
     // Fresh token: a second burst makes no request at all.
     burst(&f.cache, 1000).await;
@@ -106,9 +132,16 @@ async fn early_refresh_serves_the_valid_token_and_fetches_once_in_the_background
     // 80 % of 2 h = 96 min: the refresh is due, the token still valid.
     f.clock.advance(SignedDuration::from_mins(97));
     let tokens = burst(&f.cache, 1000).await;
-    assert!(tokens.iter().all(|t| t == "token-1"), "callers are not kept waiting");
+    assert!(
+        tokens.iter().all(|t| t == "token-1"),
+        "callers are not kept waiting"
+    );
     tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(f.fetches.load(Ordering::SeqCst), 2, "exactly one background refresh");
+    assert_eq!(
+        f.fetches.load(Ordering::SeqCst),
+        2,
+        "exactly one background refresh"
+    );
     assert_eq!(f.cache.get().await.unwrap().expose_secret(), "token-2");
 }
 
@@ -170,7 +203,11 @@ async fn concurrent_use_limited_tickets_are_never_over_used() {
     let mut unique = tokens.clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), 50, "each single-use ticket went to exactly one task");
+    assert_eq!(
+        unique.len(),
+        50,
+        "each single-use ticket went to exactly one task"
+    );
     assert_eq!(f.fetches.load(Ordering::SeqCst), 50);
 }
 
@@ -191,11 +228,18 @@ async fn jitter_spreads_refresh_times() {
         let t = f.cache.get().await.unwrap();
         let before_expiry = t.expires_at().duration_since(t.refresh_at());
         // Between 24 min (the 80 % point) and 24 + 6 min (5 % jitter of 2 h).
-        assert!(before_expiry >= SignedDuration::from_mins(24) && before_expiry <= SignedDuration::from_mins(30), "{before_expiry:?}");
+        assert!(
+            before_expiry >= SignedDuration::from_mins(24)
+                && before_expiry <= SignedDuration::from_mins(30),
+            "{before_expiry:?}"
+        );
         times.push(before_expiry);
     }
     times.dedup();
-    assert!(times.len() > 1, "refresh times should differ between caches");
+    assert!(
+        times.len() > 1,
+        "refresh times should differ between caches"
+    );
 }
 
 async fn futures_free_sequence(cache: &TokenCache, n: usize) -> Vec<String> {

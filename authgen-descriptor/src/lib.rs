@@ -2,6 +2,7 @@
 //!
 //! - [`model`]: the descriptor types (always available; this is all the macro needs).
 //! - [`parse`] (feature `parse`): documentation pages → descriptors.
+//! - [`codegen`] (feature `codegen`): descriptors → Rust.
 //!
 //! See the repository README for the descriptor format and the data flow.
 #![forbid(unsafe_code)]
@@ -11,3 +12,5 @@ pub mod model;
 pub mod parse;
 
 pub use model::{Descriptor, Endpoint, LoadError, SCHEMA_VERSION};
+#[cfg(feature = "codegen")]
+pub mod codegen;

@@ -13,6 +13,8 @@ use crate::model::{Descriptor, Endpoint, ExpiryKind, Resource, SCHEMA_VERSION};
 pub const MANIFEST: &str = "manifest.toml";
 /// The folder under `specs/` holding the generated descriptors.
 pub const DESCRIPTORS: &str = "descriptors";
+/// The folder (beside `specs/`) holding the embeddable generated Rust.
+pub const GENERATED: &str = "generated";
 
 /// The outcome of building one provider.
 #[derive(Debug)]
@@ -466,6 +468,29 @@ pub fn plan(specs: &Path) -> std::io::Result<Plan> {
                 content: descriptor.to_json(),
                 from: descriptor.pages.clone(),
             });
+            #[cfg(feature = "codegen")]
+            {
+                let descriptor_path = format!("specs/{DESCRIPTORS}/{}.json", descriptor.provider);
+                match crate::codegen::embedded_file(descriptor, &descriptor_path) {
+                    Ok(content) => plan.files.push(Output {
+                        path: specs
+                            .parent()
+                            .unwrap_or(specs)
+                            .join(GENERATED)
+                            .join(format!("{}.rs", descriptor.provider)),
+                        content,
+                        from: vec![descriptor_path],
+                    }),
+                    Err(e) => {
+                        let mut build = build;
+                        build
+                            .diagnostics
+                            .push(Diagnostic::error(&descriptor_path, 1, e));
+                        plan.builds.push(build);
+                        continue;
+                    }
+                }
+            }
         }
         plan.builds.push(build);
     }

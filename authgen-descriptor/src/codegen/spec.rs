@@ -1,0 +1,123 @@
+//! `EndpointSpec` constants: the runtime's plain-data view of each endpoint.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs;
+use crate::model::{Descriptor, Encoding, Endpoint, ExpiryKind, Location, Method};
+
+/// `get_access_token` → `GET_ACCESS_TOKEN`.
+pub fn const_name(e: &Endpoint) -> Ident {
+    Ident::new(&e.name.to_shouty_snake_case(), Span::call_site())
+}
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The associated const for one endpoint.
+pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
+    let name = const_name(e);
+    let s = quote!(::auth_runtime::spec);
+    let provider = &descriptor.provider;
+    let endpoint = &e.name;
+    let path = &e.path;
+    let method = match e.method {
+        Method::Get => quote!(#s::Method::Get),
+        Method::Post => quote!(#s::Method::Post),
+        Method::Put => quote!(#s::Method::Put),
+        Method::Patch => quote!(#s::Method::Patch),
+        Method::Delete => quote!(#s::Method::Delete),
+    };
+    let encoding = match e.encoding {
+        Encoding::Query => quote!(#s::Encoding::Query),
+        Encoding::Json => quote!(#s::Encoding::Json),
+        Encoding::Form => quote!(#s::Encoding::Form),
+        Encoding::Multipart => quote!(#s::Encoding::Multipart),
+    };
+    let params = e.params.iter().map(|p| {
+        let wire = &p.name;
+        let location = match p.location {
+            Location::Query => quote!(#s::Location::Query),
+            Location::Header => quote!(#s::Location::Header),
+            Location::Body => quote!(#s::Location::Body),
+            Location::Path => quote!(#s::Location::Path),
+        };
+        let required = p.required;
+        let secret = p.secret;
+        let fill = opt_str(p.fill_from.as_deref());
+        quote!(#s::ParamSpec { name: #wire, location: #location, required: #required, secret: #secret, fill_from: #fill })
+    });
+    let envelope = match &e.envelope {
+        None => quote!(::core::option::Option::None),
+        Some(env) => {
+            let field = &env.success.field;
+            let success = match &env.success.equals {
+                serde_json::Value::Bool(b) => quote!(#s::SuccessValue::Bool(#b)),
+                serde_json::Value::Number(n) => {
+                    let n = n.as_i64().unwrap_or_default();
+                    quote!(#s::SuccessValue::Int(#n))
+                }
+                other => {
+                    let text = other
+                        .as_str()
+                        .map_or_else(|| other.to_string(), str::to_owned);
+                    quote!(#s::SuccessValue::Str(#text))
+                }
+            };
+            let absent_ok = env.success.absent_ok;
+            let code = opt_str(env.code.as_deref());
+            let message = opt_str(env.message.as_deref());
+            let data = opt_str(env.data.as_deref());
+            quote!(::core::option::Option::Some(#s::EnvelopeSpec {
+                success_field: #field, success: #success, absent_ok: #absent_ok, code: #code, message: #message, data: #data,
+            }))
+        }
+    };
+    let token = match &e.token {
+        None => quote!(::core::option::Option::None),
+        Some(t) => {
+            let path = &t.path;
+            let scheme = opt_str(t.scheme_included.as_deref());
+            quote!(::core::option::Option::Some(#s::TokenSpec { path: #path, scheme_included: #scheme }))
+        }
+    };
+    let expiry = e.expiry.iter().map(|x| {
+        let path = &x.path;
+        let kind = match x.kind {
+            ExpiryKind::Seconds => quote!(#s::ExpiryKind::Seconds),
+            ExpiryKind::Datetime => quote!(#s::ExpiryKind::Datetime),
+        };
+        let tz = opt_str(x.time_zone.as_deref());
+        quote!(#s::ExpirySpec { path: #path, kind: #kind, time_zone: #tz })
+    });
+    let use_limit = opt_str(e.use_limit.as_ref().map(|u| u.path.as_str()));
+    let errors = e.errors.iter().map(|x| {
+        let (code, message, variant, invalid) = (&x.code, &x.message, &x.variant, x.invalid_token);
+        quote!(#s::ErrorSpec { code: #code, message: #message, variant: #variant, invalid_token: #invalid })
+    });
+    let doc = docs::doc_attrs(&[format!(
+        "`{} {}`: the `{endpoint}` endpoint as the runtime executes it.",
+        e.method, e.path
+    )]);
+    quote! {
+        #doc
+        pub const #name: #s::EndpointSpec = #s::EndpointSpec {
+            provider: #provider,
+            name: #endpoint,
+            method: #method,
+            path: #path,
+            encoding: #encoding,
+            params: &[#(#params),*],
+            envelope: #envelope,
+            token: #token,
+            expiry: &[#(#expiry),*],
+            use_limit: #use_limit,
+            errors: &[#(#errors),*],
+        };
+    }
+}
