@@ -38,6 +38,10 @@ pub use spec::EndpointSpec;
 pub use store::{CacheKey, MemoryStore, StoredToken, TokenStore};
 pub use token::Token;
 
+/// `#[token_endpoint(spec = "...")]`: see the `auth-derive` crate.
+#[cfg(feature = "derive")]
+pub use auth_derive::token_endpoint;
+
 /// Re-exported so generated code needs no direct serde dependency.
 pub use serde;
 /// Re-exported for generated response fields of free-form JSON.

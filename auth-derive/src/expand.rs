@@ -1,0 +1,178 @@
+//! The expansion: options → descriptor → checks → generated items (or the fallback).
+
+use std::path::PathBuf;
+
+use authgen_descriptor::Descriptor;
+use authgen_descriptor::codegen::{self, Options};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::{attr, fallback, valid};
+
+pub fn expand(attr_tokens: TokenStream, item_tokens: TokenStream) -> TokenStream {
+    let item: syn::ItemStruct = match syn::parse2(item_tokens) {
+        Ok(item) => item,
+        Err(e) => {
+            let e = syn::Error::new(
+                e.span(),
+                "#[token_endpoint] goes on a struct: `pub struct Ebaas { client_id: String, ... }`",
+            );
+            return e.into_compile_error();
+        }
+    };
+    let (options, mut errors) = attr::parse(attr_tokens);
+    let Some(spec) = &options.spec else {
+        return fallback::expand(
+            &item,
+            errors.unwrap_or_else(|| syn::Error::new_spanned(&item.ident, "missing `spec`")),
+        );
+    };
+    let (descriptor, path) = match load(spec) {
+        Ok(found) => found,
+        Err(e) => {
+            let all = match errors {
+                Some(mut all) => {
+                    all.combine(e);
+                    all
+                }
+                None => e,
+            };
+            return fallback::expand(&item, all);
+        }
+    };
+    for endpoint in options.endpoints.iter().flatten() {
+        check_endpoint(&descriptor, endpoint, &mut errors);
+    }
+    for (endpoint, _) in &options.renames {
+        let lit = syn::LitStr::new(&endpoint.to_string(), endpoint.span());
+        check_endpoint(&descriptor, &lit, &mut errors);
+    }
+    let credentials = valid::credentials(&item, &descriptor, &mut errors);
+    let generate = Options {
+        struct_name: item.ident.to_string(),
+        credentials,
+        endpoints: options
+            .endpoints
+            .as_ref()
+            .map(|l| l.iter().map(syn::LitStr::value).collect()),
+        renames: options
+            .renames
+            .iter()
+            .map(|(e, m)| (e.to_string(), m.value()))
+            .collect(),
+    };
+    let items = codegen::provider_items(&descriptor, &generate);
+    let errors = errors.map(syn::Error::into_compile_error);
+    let path = path.to_string_lossy().into_owned();
+    quote! {
+        #item
+        #items
+        #errors
+        // Rebuild when the descriptor changes.
+        const _: &[u8] = ::core::include_bytes!(#path);
+    }
+}
+
+fn check_endpoint(
+    descriptor: &Descriptor,
+    endpoint: &syn::LitStr,
+    errors: &mut Option<syn::Error>,
+) {
+    let name = endpoint.value();
+    if descriptor.endpoint(&name).is_none() {
+        let names: Vec<&str> = descriptor
+            .endpoints
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        let e = syn::Error::new(
+            endpoint.span(),
+            format!(
+                "unknown endpoint `{name}` in `{}` (its endpoints: {})",
+                descriptor.provider,
+                names.join(", ")
+            ),
+        );
+        match errors {
+            Some(all) => all.combine(e),
+            None => *errors = Some(e),
+        }
+    }
+}
+
+/// Reads the descriptor: relative to `CARGO_MANIFEST_DIR`, else to the nearest parent folder
+/// that has it (so a workspace member can name `specs/...` at the workspace root).
+fn load(spec: &syn::LitStr) -> Result<(Descriptor, PathBuf), syn::Error> {
+    let relative = spec.value();
+    let base = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let found = base
+        .ancestors()
+        .map(|dir| dir.join(&relative))
+        .find(|p| p.is_file());
+    let Some(path) = found else {
+        return Err(syn::Error::new(
+            spec.span(),
+            format!(
+                "cannot find descriptor `{relative}` (looked in CARGO_MANIFEST_DIR and its parents): run `cargo xtask regen`"
+            ),
+        ));
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        syn::Error::new(
+            spec.span(),
+            format!("cannot read descriptor `{relative}`: {e}"),
+        )
+    })?;
+    let descriptor = Descriptor::from_json(&text).map_err(|e| {
+        syn::Error::new(
+            spec.span(),
+            format!("`{relative}`: {e}: run `cargo xtask regen`"),
+        )
+    })?;
+    Ok((descriptor, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    /// The macro on the embedded file's credential struct produces exactly the embedded file.
+    #[test]
+    fn macro_expansion_equals_the_embedded_source_for_every_seed() {
+        for provider in ["ebaas", "appauth", "anyweb", "coupang"] {
+            let text = std::fs::read_to_string(
+                workspace().join(format!("specs/descriptors/{provider}.json")),
+            )
+            .expect("descriptor");
+            let descriptor = Descriptor::from_json(&text).expect("valid");
+            let options = Options::for_descriptor(&descriptor);
+            let strukt = codegen::credential_struct(&descriptor, &options);
+            let spec_path = format!("specs/descriptors/{provider}.json");
+            let expanded = expand(quote!(spec = #spec_path), strukt);
+            let mut expanded_file: syn::File = syn::parse2(expanded).expect("expansion parses");
+            // Drop the rebuild trigger, which names an absolute path.
+            expanded_file.items.pop();
+            let embedded =
+                std::fs::read_to_string(workspace().join(format!("generated/{provider}.rs")))
+                    .expect("generated file");
+            // The file is the generator's tokens rendered by prettyplease under a comment header:
+            // render the macro's tokens the same way and the two must match to the byte.
+            let body: String = embedded
+                .lines()
+                .skip_while(|l| (l.starts_with("//") && !l.starts_with("///")) || l.is_empty())
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert_eq!(
+                prettyplease::unparse(&expanded_file),
+                body,
+                "{provider}: macro and embedded source differ; run `cargo xtask regen`"
+            );
+        }
+    }
+}

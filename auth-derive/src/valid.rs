@@ -1,0 +1,138 @@
+//! Checks the struct's fields against the parameters the descriptor knows: names (with the
+//! nearest-name suggestion), types (secrets must be `SecretString`), and required credentials.
+
+use authgen_descriptor::Descriptor;
+use authgen_descriptor::codegen::{Credential, credential_candidates, default_credentials};
+use quote::ToTokens;
+
+/// The credentials the struct declares, and every problem with them.
+pub fn credentials(
+    item: &syn::ItemStruct,
+    descriptor: &Descriptor,
+    errors: &mut Option<syn::Error>,
+) -> Vec<Credential> {
+    let mut push = |e: syn::Error| match errors {
+        Some(all) => all.combine(e),
+        None => *errors = Some(e),
+    };
+    let fields = match &item.fields {
+        syn::Fields::Named(named) => named.named.iter().collect::<Vec<_>>(),
+        syn::Fields::Unit => return Vec::new(),
+        syn::Fields::Unnamed(f) => {
+            push(syn::Error::new_spanned(
+                f,
+                "#[token_endpoint] needs named credential fields (or a unit struct), not a tuple struct",
+            ));
+            return Vec::new();
+        }
+    };
+    let candidates = credential_candidates(descriptor);
+    let mut out = Vec::new();
+    for field in &fields {
+        let Some(ident) = &field.ident else { continue };
+        let name = ident.to_string();
+        let Some(candidate) = candidates.iter().find(|c| c.field == name) else {
+            let names: Vec<&str> = candidates.iter().map(|c| c.field.as_str()).collect();
+            let hint = nearest(&name, &names).map_or_else(
+                || format!(" (its parameters: {})", names.join(", ")),
+                |n| format!(" (did you mean `{n}`?)"),
+            );
+            push(syn::Error::new_spanned(
+                ident,
+                format!(
+                    "`{name}` is not a parameter of `{}`{hint}",
+                    descriptor.provider
+                ),
+            ));
+            continue;
+        };
+        let ty = last_segment(&field.ty);
+        let expected = if candidate.secret {
+            "SecretString"
+        } else {
+            "String"
+        };
+        if ty.as_deref() != Some(expected) {
+            let why = if candidate.secret {
+                "is a secret: declare it as `auth_runtime::SecretString`"
+            } else {
+                "is plain text: declare it as `String`"
+            };
+            push(syn::Error::new_spanned(
+                &field.ty,
+                format!("`{name}` {why}"),
+            ));
+            continue;
+        }
+        out.push(candidate.clone());
+    }
+    for required in default_credentials(descriptor) {
+        if !out.iter().any(|c| c.field == required.field)
+            && !fields
+                .iter()
+                .any(|f| f.ident.as_ref().is_some_and(|i| *i == required.field))
+        {
+            push(syn::Error::new_spanned(
+                &item.ident,
+                format!(
+                    "missing credential field `{}` (sent as `{}`), required by the token endpoints of `{}`",
+                    required.field, required.wire, descriptor.provider
+                ),
+            ));
+        }
+    }
+    out
+}
+
+fn last_segment(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        other => Some(other.to_token_stream().to_string()),
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if close enough to be a typo.
+pub fn nearest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (distance(name, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            nearest("clientid", &["client_id", "client_secret"]),
+            Some("client_id")
+        );
+        assert_eq!(
+            nearest("client_secrte", &["client_id", "client_secret"]),
+            Some("client_secret")
+        );
+        assert_eq!(nearest("colour", &["client_id", "token"]), None);
+    }
+}
