@@ -477,10 +477,11 @@ impl Descriptor {
     /// Parses and validates a descriptor. The schema version is checked before the shape so an
     /// old or new file gets a version error rather than a confusing field error.
     pub fn from_json(text: &str) -> Result<Self, LoadError> {
-        let json_error = |e: serde_json::Error| LoadError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        let json_error = |e: serde_json::Error| {
+            // serde_json appends " at line L column C", which the variant already carries.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            LoadError::Json { line: e.line(), column: e.column(), message }
         };
         let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
         match value

@@ -1,0 +1,6 @@
+#[auth_runtime::token_endpoint(spec = "specs/descriptors/nope.json")]
+pub struct Nope {
+    pub client_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[auth_runtime::token_endpoint()]
+pub struct Coupang;
+
+fn main() {}
