@@ -83,6 +83,8 @@ struct Inner {
     /// Held by the one task that refreshes; the others wait here, then re-check.
     refresh: Arc<Mutex<Backoff>>,
     fetches: AtomicU64,
+    /// Whether token states are flipped by runtime timers (real-time clock) rather than read.
+    timers: bool,
 }
 
 /// A cache of one token (one [`CacheKey`]). Clones share the cache.
@@ -108,12 +110,13 @@ impl TokenCache {
     ) -> Self {
         Self(Arc::new(Inner {
             source: Box::new(source),
-            clock,
             store,
             policy,
             current: ArcSwapOption::empty(),
             refresh: Arc::new(Mutex::new(Backoff::default())),
             fetches: AtomicU64::new(0),
+            timers: clock.is_real_time() && tokio::runtime::Handle::try_current().is_ok(),
+            clock,
         }))
     }
 
@@ -131,18 +134,25 @@ impl TokenCache {
     /// When the refresh time has come but the token is still valid, it is served at once and a
     /// single background refresh starts.
     pub async fn get(&self) -> Result<Token, Error> {
-        let now = self.0.clock.now();
         {
             let current = self.0.current.load();
-            if let Some(data) = current.as_ref()
-                && data.usable(now)
-            {
-                if data.refresh_due(now) {
-                    self.refresh_in_background();
-                }
-                if data.try_use() {
-                    tracing::trace!(key = %self.key(), cache = "hit", "token served from cache");
-                    return Ok(Token(Arc::clone(data)));
+            if let Some(data) = current.as_ref() {
+                let (usable, due) = if self.0.timers {
+                    (
+                        !data.expired_flag.load(Ordering::Acquire),
+                        data.due_flag.load(Ordering::Acquire),
+                    )
+                } else {
+                    let now = self.0.clock.now();
+                    (data.usable(now), data.refresh_due(now))
+                };
+                if usable {
+                    if due {
+                        self.refresh_in_background();
+                    }
+                    if data.try_use() {
+                        return Ok(Token(Arc::clone(data)));
+                    }
                 }
             }
         }
@@ -286,8 +296,34 @@ impl TokenCache {
             .refresh
             .refresh_at(issued, expires, random_unit());
         let data = Arc::new(TokenData::new(value, issued, expires, refresh_at, uses));
+        if self.0.timers {
+            self.arm_timers(&data);
+        }
         self.0.current.store(Some(Arc::clone(&data)));
         data
+    }
+
+    /// Flips the token's due and expired flags when their times come, so cached reads need no
+    /// clock. Holds only a weak reference: a replaced token's timer does nothing.
+    fn arm_timers(&self, data: &Arc<TokenData>) {
+        let now = self.0.clock.now();
+        let until =
+            |t: Timestamp| std::time::Duration::try_from(t.duration_since(now)).unwrap_or_default();
+        let (to_refresh, to_expiry) = (until(data.refresh_at), until(data.expires_at));
+        let weak = Arc::downgrade(data);
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        handle.spawn(async move {
+            tokio::time::sleep(to_refresh).await;
+            let Some(data) = weak.upgrade() else { return };
+            data.due_flag.store(true, Ordering::Release);
+            drop(data);
+            tokio::time::sleep(to_expiry.saturating_sub(to_refresh)).await;
+            if let Some(data) = weak.upgrade() {
+                data.expired_flag.store(true, Ordering::Release);
+            }
+        });
     }
 
     /// The cached token's value, if any (for tests and diagnostics; never logged).

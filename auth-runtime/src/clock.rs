@@ -8,6 +8,13 @@ use jiff::{SignedDuration, Timestamp};
 pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
     /// Now.
     fn now(&self) -> Timestamp;
+
+    /// Whether this clock is real time, so the cache may arm runtime timers for a token's refresh
+    /// and expiry instead of reading the clock on every cached read (a clock read costs more than
+    /// the rest of the read). Test clocks return `false` and are read every time.
+    fn is_real_time(&self) -> bool {
+        false
+    }
 }
 
 /// The system clock.
@@ -17,6 +24,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         Timestamp::now()
+    }
+
+    fn is_real_time(&self) -> bool {
+        true
     }
 }
 

@@ -182,11 +182,14 @@ mod tests {
             p.refresh_at(issued, two_hours, 0.0),
             ts("2026-01-01T01:36:00Z")
         );
-        // 1 day token: 5 min before expiry is earlier than 80 %.
-        let day = issued
-            .checked_add(SignedDuration::from_hours(24))
+        // 20 min token: 5 min before expiry (15 min) is earlier than 80 % (16 min).
+        let twenty = issued
+            .checked_add(SignedDuration::from_mins(20))
             .unwrap_or(issued);
-        assert_eq!(p.refresh_at(issued, day, 0.0), ts("2026-01-01T23:55:00Z"));
+        assert_eq!(
+            p.refresh_at(issued, twenty, 0.0),
+            ts("2026-01-01T00:15:00Z")
+        );
         // 60 s ticket: never before half its life.
         let minute = issued
             .checked_add(SignedDuration::from_secs(60))

@@ -2,7 +2,7 @@
 //! are left for use-limited tickets. Cloning is an `Arc` clone.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
@@ -17,6 +17,10 @@ pub(crate) struct TokenData {
     pub(crate) expires_at: Timestamp,
     pub(crate) refresh_at: Timestamp,
     uses_left: AtomicU32,
+    /// Set by a runtime timer when `refresh_at` passes (real-time clocks only).
+    pub(crate) due_flag: AtomicBool,
+    /// Set by a runtime timer when `expires_at` passes (real-time clocks only).
+    pub(crate) expired_flag: AtomicBool,
 }
 
 impl TokenData {
@@ -33,6 +37,8 @@ impl TokenData {
             expires_at,
             refresh_at,
             uses_left: AtomicU32::new(uses.map_or(UNLIMITED, |u| u.min(UNLIMITED - 1))),
+            due_flag: AtomicBool::new(false),
+            expired_flag: AtomicBool::new(false),
         }
     }
 
@@ -47,6 +53,10 @@ impl TokenData {
 
     /// Takes one use; false when none is left. Unlimited tokens are never used up.
     pub(crate) fn try_use(&self) -> bool {
+        // The common case writes nothing, so concurrent readers do not contend on the counter.
+        if self.uses_left.load(Ordering::Acquire) == UNLIMITED {
+            return true;
+        }
         self.uses_left
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |u| match u {
                 UNLIMITED => Some(UNLIMITED),
