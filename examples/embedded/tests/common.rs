@@ -1,5 +1,5 @@
 //! Shared set-up: a fake provider server and the generated clients pointed at it.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::Duration;
