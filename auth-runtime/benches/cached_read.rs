@@ -128,7 +128,6 @@ fn main() {
             ours / locked,
         );
     }
-
 }
 
 use std::future::Future;

@@ -480,8 +480,16 @@ impl Descriptor {
         let json_error = |e: serde_json::Error| {
             // serde_json appends " at line L column C", which the variant already carries.
             let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-            LoadError::Json { line: e.line(), column: e.column(), message }
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            LoadError::Json {
+                line: e.line(),
+                column: e.column(),
+                message,
+            }
         };
         let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
         match value
