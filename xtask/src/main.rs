@@ -1,6 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`.
 #![forbid(unsafe_code)]
 
+mod demo;
 mod regen;
 
 use std::path::PathBuf;
@@ -35,6 +36,15 @@ enum Command {
     },
     /// Read any pages (also outside specs/, no manifest needed): descriptor JSON on stdout,
     /// diagnostics on stderr.
+    /// The main job's showcase: fake providers in-process, the generated clients fetching,
+    /// caching, refreshing and recovering (no network, no credentials).
+    Demo,
+    /// Run the fake providers in the foreground and print their address.
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 8480)]
+        port: u16,
+    },
     Describe {
         /// Page files (.md, .mdx, .html, JSON-wrapped HTML, or .txt of any of those).
         #[arg(required = true)]
@@ -49,6 +59,8 @@ fn main() -> ExitCode {
         Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
         Command::Check { specs } => regen::check(&root.join(specs)),
         Command::Describe { paths } => regen::describe(&paths),
+        Command::Demo => demo::demo().map(|()| ExitCode::SUCCESS),
+        Command::Serve { port } => demo::serve(port).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
