@@ -151,8 +151,8 @@ async fn run() -> Result<(), Error> {
     a.get_access_token_cached().await?;
     k.get_token_cached().await?;
     println!(
-        "{:<9} {:<20} {:<14} {:<11} {}",
-        "provider", "endpoint", "token prefix", "expires in", "upstream calls"
+        "{:<9} {:<20} {:<14} {:<11} upstream calls",
+        "provider", "endpoint", "token prefix", "expires in"
     );
     for (provider, endpoint, path, token) in &rows {
         let prefix = if token.expose_secret().starts_with("Bearer ") {
