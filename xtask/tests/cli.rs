@@ -119,3 +119,23 @@ fn the_macro_never_depends_on_the_page_readers() {
         );
     }
 }
+
+#[test]
+fn the_demo_runs_every_scene_offline() {
+    let out = xtask(&["demo"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    for expected in [
+        "ebaas     get_service_ticket   ST-",
+        "coupang   get_token            Bearer eyJhbG",
+        "one background fetch replaced it (new token); upstream calls: 2",
+        "500 callers served by 1 upstream request(s)",
+        "first use: HTTP 200; the same ticket again: HTTP 401; the cache hands out a new one (different ticket)",
+        "1 refetch, retried once: HTTP 200",
+        "ebaas.get_access_token: provider error 403007: client_secret不正确",
+        "typed: Some(InvalidClientSecret), retryable: false",
+    ] {
+        assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+    }
+    assert!(!stdout.contains("demo-secret") && !stdout.contains("not-the-secret"), "a secret was printed");
+}
