@@ -124,7 +124,11 @@ fn the_macro_never_depends_on_the_page_readers() {
 fn the_demo_runs_every_scene_offline() {
     let out = xtask(&["demo"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for expected in [
         "ebaas     get_service_ticket   ST-",
         "coupang   get_token            Bearer eyJhbG",
@@ -135,7 +139,13 @@ fn the_demo_runs_every_scene_offline() {
         "ebaas.get_access_token: provider error 403007: client_secret不正确",
         "typed: Some(InvalidClientSecret), retryable: false",
     ] {
-        assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
     }
-    assert!(!stdout.contains("demo-secret") && !stdout.contains("not-the-secret"), "a secret was printed");
+    assert!(
+        !stdout.contains("demo-secret") && !stdout.contains("not-the-secret"),
+        "a secret was printed"
+    );
 }
