@@ -493,7 +493,11 @@ fn snapshots_of_every_seed_descriptor() {
 #[test]
 fn checked_in_descriptors_are_up_to_date() {
     let plan = parse::plan(&specs()).expect("specs readable");
-    assert_eq!(plan.files.len(), 4);
+    assert_eq!(
+        plan.files.len(),
+        8,
+        "a descriptor and an embeddable source per provider"
+    );
     assert_eq!(
         plan.problems(&specs()),
         Vec::<String>::new(),
@@ -504,27 +508,30 @@ fn checked_in_descriptors_are_up_to_date() {
 #[test]
 fn editing_a_page_makes_check_name_the_stale_descriptor() {
     let tmp = std::env::temp_dir().join(format!("authgen-check-{}", std::process::id()));
-    copy_dir(&specs(), &tmp);
-    let page = tmp.join("ebaas/get-service-ticket.md");
+    let specs_copy = tmp.join("specs");
+    copy_dir(&specs(), &specs_copy);
+    copy_dir(&specs().join("../generated"), &tmp.join("generated"));
+    let page = specs_copy.join("ebaas/get-service-ticket.md");
     let text = std::fs::read_to_string(&page)
         .expect("page")
-        .replace("token(登录成功获取的token)", "登录 token");
+        .replace("/oauth/getServiceTicket", "/oauth/getServiceTicketV2")
+        .replace("get_service_ticket", "get_service_ticket_v2");
     std::fs::write(&page, text).expect("write");
-    std::fs::remove_file(tmp.join("descriptors/coupang.json")).expect("remove");
-    let plan = parse::plan(&tmp).expect("plan");
-    let problems = plan.problems(&tmp);
+    std::fs::remove_file(specs_copy.join("descriptors/coupang.json")).expect("remove");
+    let manifest = specs_copy.join("ebaas/manifest.toml");
+    let edited = std::fs::read_to_string(&manifest)
+        .expect("manifest")
+        .replace("\"get_service_ticket\"", "\"get_service_ticket_v2\"");
+    std::fs::write(&manifest, edited).expect("write");
+    let plan = parse::plan(&specs_copy).expect("plan");
+    let problems = plan.problems(&specs_copy);
     let _ = std::fs::remove_dir_all(&tmp);
-    let name = tmp
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     assert_eq!(
         problems,
         [
-            format!("missing: {name}/descriptors/coupang.json (built from coupang/token.md)"),
-            format!(
-                "stale: {name}/descriptors/ebaas.json (built from ebaas/get-access-token.json, ebaas/get-service-ticket.md)"
-            ),
+            "missing: specs/descriptors/coupang.json (built from coupang/token.md)",
+            "stale: specs/descriptors/ebaas.json (built from ebaas/get-access-token.json, ebaas/get-service-ticket.md)",
+            "stale: generated/ebaas.rs (built from specs/descriptors/ebaas.json)",
         ]
     );
 }

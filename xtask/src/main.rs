@@ -1,6 +1,7 @@
 //! Project commands, run as `cargo xtask <command>`.
 #![forbid(unsafe_code)]
 
+mod bench_build;
 mod demo;
 mod regen;
 
@@ -39,6 +40,15 @@ enum Command {
     /// The main job's showcase: fake providers in-process, the generated clients fetching,
     /// caching, refreshing and recovering (no network, no credentials).
     Demo,
+    /// Benchmark: build time of a crate with N #[token_endpoint] structs vs the embedded source.
+    BenchBuild {
+        /// How many client structs each crate declares.
+        #[arg(long, default_value_t = 100)]
+        structs: usize,
+        /// Measured rounds (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// Run the fake providers in the foreground and print their address.
     Serve {
         /// Port on 127.0.0.1 (0: any free port).
@@ -59,6 +69,9 @@ fn main() -> ExitCode {
         Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
         Command::Check { specs } => regen::check(&root.join(specs)),
         Command::Describe { paths } => regen::describe(&paths),
+        Command::BenchBuild { structs, rounds } => {
+            bench_build::bench_build(&root, structs, rounds.max(1)).map(|()| ExitCode::SUCCESS)
+        }
         Command::Demo => demo::demo().map(|()| ExitCode::SUCCESS),
         Command::Serve { port } => demo::serve(port).map(|()| ExitCode::SUCCESS),
     };
