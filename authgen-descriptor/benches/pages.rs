@@ -1,0 +1,102 @@
+//! Pages → descriptors over a generated corpus of 1,000 pages (the five seeds with variations),
+//! against pulldown-cmark's bare parse of the same bytes, in the same run. Prints both and the
+//! ratio. Run with `cargo bench -p authgen-descriptor --bench pages`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use authgen_descriptor::parse::describe_text;
+use pulldown_cmark::{Options, Parser};
+
+const VARIANTS: usize = 200;
+
+/// One variation of a page: renamed parameters, other hosts and paths, flipped required markers,
+/// English headers, duplicated rows.
+fn vary(page: &str, i: usize) -> String {
+    let mut text = page
+        .replace("client_id", &format!("client_id_{i}"))
+        .replace("appSecret", &format!("appSecret{i}"))
+        .replace("app_id", &format!("app_id_{i}"))
+        .replace("ebaas.com", &format!("ebaas{i}.com"))
+        .replace("/oauth/", &format!("/oauth/v{}/", i % 7))
+        .replace("/service/", &format!("/service{}/", i % 5));
+    if i % 2 == 0 {
+        text = text.replace("| 是 ", "| 否 ").replace("True", "False");
+    }
+    if i % 3 == 0 {
+        text = text.replace("参数描述", "Description").replace("是否必填", "Required").replace("字段说明", "Description");
+    }
+    if i % 4 == 0 {
+        // Duplicate the first table row of each pipe table.
+        text = text.replace("| access_token |", "| access_token |    是    | String |          | copy |        |\n| access_token |");
+    }
+    if i % 5 == 0 {
+        text.push_str(&format!("\n\n## 附录 {i}\n\n| 错误码 | 描述 |\n|---|---|\n| E{i} | 错误{i} |\n"));
+    }
+    text
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let seeds = [
+        ("ebaas/get-service-ticket.md", "md"),
+        ("ebaas/get-access-token.json", "json"),
+        ("appauth/access-token.md", "md"),
+        ("anyweb/service-token.mdx", "mdx"),
+        ("coupang/token.md", "md"),
+    ];
+    let corpus: Vec<(String, &str)> = seeds
+        .iter()
+        .flat_map(|(path, ext)| {
+            let page = std::fs::read_to_string(specs.join(path)).unwrap();
+            (0..VARIANTS).map(move |i| (vary(&page, i), *ext))
+        })
+        .collect();
+    let bytes: usize = corpus.iter().map(|(t, _)| t.len()).sum();
+    let endpoints: usize = corpus.iter().map(|(t, ext)| describe_text("bench", Some(ext), t).0.map_or(0, |(e, _)| e.len())).sum();
+    assert!(endpoints >= corpus.len(), "every variant still yields its endpoints ({endpoints})");
+
+    let mut ours = Vec::new();
+    let mut bare = Vec::new();
+    for _ in 0..9 {
+        let start = Instant::now();
+        for (text, ext) in &corpus {
+            black_box(describe_text("bench", Some(ext), text));
+        }
+        ours.push(start.elapsed().as_secs_f64() * 1000.0);
+        let start = Instant::now();
+        for (text, _) in &corpus {
+            black_box(Parser::new_ext(text, Options::ENABLE_TABLES).count());
+        }
+        bare.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (a, b) = (median(ours), median(bare));
+    if std::env::var_os("PAGES_BENCH_STAGES").is_some() {
+        for (name, ext) in [("md", "md"), ("json", "json"), ("mdx", "mdx")] {
+            let start = Instant::now();
+            for (text, e) in corpus.iter().filter(|(_, e)| *e == ext) {
+                black_box(authgen_descriptor::parse::read::read_page("bench", Some(e), text).ok());
+            }
+            let read = start.elapsed().as_secs_f64() * 1000.0;
+            let start = Instant::now();
+            for (text, e) in corpus.iter().filter(|(_, e)| *e == ext) {
+                black_box(describe_text("bench", Some(e), text));
+            }
+            let full = start.elapsed().as_secs_f64() * 1000.0;
+            let start = Instant::now();
+            for (text, _) in corpus.iter().filter(|(_, e)| *e == ext) {
+                black_box(Parser::new_ext(text, Options::ENABLE_TABLES).count());
+            }
+            println!("{name}: read {read:.1} ms, read+extract {full:.1} ms, pulldown {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    println!("corpus: {} pages, {:.1} KiB, {endpoints} endpoints", corpus.len(), bytes as f64 / 1024.0);
+    println!("pages->descriptors: {a:.1} ms   pulldown-cmark parse: {b:.1} ms   ratio: {:.1}x (target <= 5x)", a / b);
+}
