@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::expiry::{RefreshPolicy, random_unit};
-use crate::store::{BoxFuture, CacheKey, StoredToken, TokenStore};
+use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore};
 use crate::token::{Token, TokenData};
 
 /// What a fetch produced.
@@ -55,6 +55,21 @@ pub struct CachePolicy {
     pub backoff_base: SignedDuration,
     /// Longest backoff (default 60 s).
     pub backoff_cap: SignedDuration,
+    /// Whether the provider invalidates earlier tokens whenever it issues a new one (WeChat's
+    /// classic `access_token`). Then a due token is never served while its replacement is
+    /// fetched (the fetch would invalidate it), refresh times carry no jitter so every instance
+    /// of a fleet agrees on them, and a shared store's lease is required rather than an
+    /// optimisation. Default `false`.
+    pub fetch_invalidates_previous: bool,
+    /// How long a fleet-wide fetch lease lasts unless released: longer than a fetch with all its
+    /// retries can take (default 60 s). When its holder dies, another instance takes over after it.
+    pub lease_ttl: std::time::Duration,
+    /// The longest wait for the token another instance is fetching (default 90 s). After it, the
+    /// wait ends in [`Error::Timeout`] when fetches invalidate earlier tokens, else in a fetch of
+    /// this instance's own.
+    pub lease_wait: std::time::Duration,
+    /// First pause between looks at the store while waiting, doubled up to 8× (default 50 ms).
+    pub lease_poll: std::time::Duration,
 }
 
 impl Default for CachePolicy {
@@ -64,8 +79,24 @@ impl Default for CachePolicy {
             default_lifetime: SignedDuration::from_mins(5),
             backoff_base: SignedDuration::from_secs(1),
             backoff_cap: SignedDuration::from_secs(60),
+            fetch_invalidates_previous: false,
+            lease_ttl: std::time::Duration::from_secs(60),
+            lease_wait: std::time::Duration::from_secs(90),
+            lease_poll: std::time::Duration::from_millis(50),
         }
     }
+}
+
+fn whole_ms(t: Timestamp) -> Timestamp {
+    Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
+}
+
+/// What the fleet decided about a refresh.
+enum Coordinated {
+    /// Another instance stored a newer token: use it.
+    Adopt(Token),
+    /// Fetch, holding this lease if the store gave one.
+    Fetch(Option<String>),
 }
 
 #[derive(Debug, Default)]
@@ -137,7 +168,9 @@ impl TokenCache {
         {
             let current = self.0.current.load();
             if let Some(data) = current.as_ref() {
-                let (usable, due) = if self.0.timers {
+                // Timers may fire a little late under load; when a late flip could hand out a
+                // token another instance has already replaced, read the clock instead.
+                let (usable, due) = if self.0.timers && !self.0.policy.fetch_invalidates_previous {
                     (
                         !data.expired_flag.load(Ordering::Acquire),
                         data.due_flag.load(Ordering::Acquire),
@@ -146,7 +179,9 @@ impl TokenCache {
                     let now = self.0.clock.now();
                     (data.usable(now), data.refresh_due(now))
                 };
-                if usable {
+                // When a fetch invalidates the token in hand, a due token must not be served
+                // while its replacement is on the way: such callers wait for the new one.
+                if usable && !(due && self.0.policy.fetch_invalidates_previous) {
                     if due {
                         self.refresh_in_background();
                     }
@@ -220,6 +255,90 @@ impl TokenCache {
                 return Ok(Token(data));
             }
         }
+        let replacing = old.as_ref().map(|d| d.issued_at);
+        let lease = match self.coordinate(replacing, force).await? {
+            Coordinated::Adopt(token) => return Ok(token),
+            Coordinated::Fetch(lease) => lease,
+        };
+        let result = self.fetch_and_install(backoff, old, force).await;
+        if let Some(id) = lease {
+            self.0.store.release_lease(self.key(), &id).await;
+        }
+        result
+    }
+
+    /// Takes the fleet-wide lease to fetch, or waits for the token its holder stores. A lease
+    /// that lapses (its holder died or hangs) is taken over by the next instance that asks.
+    async fn coordinate(
+        &self,
+        replacing: Option<Timestamp>,
+        force: bool,
+    ) -> Result<Coordinated, Error> {
+        let policy = self.0.policy;
+        let waiting_since = std::time::Instant::now();
+        let mut pause = policy.lease_poll;
+        loop {
+            match self
+                .0
+                .store
+                .acquire_lease(self.key(), policy.lease_ttl)
+                .await
+            {
+                Lease::NotShared => return Ok(Coordinated::Fetch(None)),
+                Lease::Acquired(id) => {
+                    // The previous holder may have stored its token between our look and now.
+                    if let Some(token) = self.adopt_stored(replacing, force).await {
+                        self.0.store.release_lease(self.key(), &id).await;
+                        return Ok(Coordinated::Adopt(token));
+                    }
+                    return Ok(Coordinated::Fetch(Some(id)));
+                }
+                Lease::Busy => {
+                    if waiting_since.elapsed() >= policy.lease_wait {
+                        if policy.fetch_invalidates_previous {
+                            tracing::warn!(key = %self.key(), "gave up waiting for another instance's fetch");
+                            return Err(Error::Timeout {
+                                at: crate::error::At {
+                                    provider: self.key().provider,
+                                    endpoint: self.key().endpoint,
+                                },
+                            });
+                        }
+                        tracing::warn!(key = %self.key(), "another instance's fetch takes too long; fetching here");
+                        return Ok(Coordinated::Fetch(None));
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(policy.lease_poll * 8);
+                    if let Some(token) = self.adopt_stored(replacing, force).await {
+                        return Ok(Coordinated::Adopt(token));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The stored token, installed, if it is newer than the one being replaced and fresh.
+    async fn adopt_stored(&self, replacing: Option<Timestamp>, force: bool) -> Option<Token> {
+        let now = self.0.clock.now();
+        let stored = self.0.store.load(self.key(), now).await?;
+        if replacing.is_some_and(|r| stored.issued_at <= r) {
+            return None;
+        }
+        let data = self.install(stored.value, stored.issued_at, stored.expires_at, None);
+        let fresh = data.usable(now) && (force || !data.refresh_due(now));
+        (fresh && data.try_use()).then(|| Token(data))
+    }
+
+    async fn fetch_and_install(
+        &self,
+        backoff: &mut Backoff,
+        old: Option<Arc<TokenData>>,
+        force: bool,
+    ) -> Result<Token, Error> {
+        // A token's age counts from the start of its fetch: of two fetches, the one started
+        // later is the newer, however long each took (a slow fetch never replaces a newer token).
+        // Whole milliseconds, as stores keep them, so every instance computes the same refresh time.
+        let now = whole_ms(self.0.clock.now());
         let started = std::time::Instant::now();
         self.0.fetches.fetch_add(1, Ordering::Relaxed);
         let span = tracing::info_span!("authgen.fetch", key = %self.key(), cache = "miss", outcome = tracing::field::Empty, latency_ms = tracing::field::Empty);
@@ -229,23 +348,22 @@ impl TokenCache {
             Ok(fetched) => {
                 span.record("outcome", "ok");
                 *backoff = Backoff::default();
-                let now = self.0.clock.now();
-                let expires = fetched.expires_at.unwrap_or_else(|| {
+                let expires = whole_ms(fetched.expires_at.unwrap_or_else(|| {
                     now.checked_add(self.0.policy.default_lifetime)
                         .unwrap_or(now)
-                });
+                }));
                 if fetched.uses.is_none() {
-                    self.0
-                        .store
-                        .save(
-                            self.key(),
-                            StoredToken {
-                                value: fetched.value.clone(),
-                                issued_at: now,
-                                expires_at: expires,
-                            },
-                        )
-                        .await;
+                    let token = StoredToken {
+                        value: fetched.value.clone(),
+                        issued_at: now,
+                        expires_at: expires,
+                    };
+                    if !self.0.store.save(self.key(), token).await
+                        && let Some(newer) = self.adopt_stored(Some(now), false).await
+                    {
+                        tracing::info!(key = %self.key(), "a newer token was stored meanwhile; using it");
+                        return Ok(newer);
+                    }
                 }
                 let data = self.install(fetched.value, now, expires, fetched.uses);
                 if data.try_use() {
@@ -290,11 +408,13 @@ impl TokenCache {
         expires: Timestamp,
         uses: Option<u32>,
     ) -> Arc<TokenData> {
-        let refresh_at = self
-            .0
-            .policy
-            .refresh
-            .refresh_at(issued, expires, random_unit());
+        // No jitter when every instance must agree on the refresh time.
+        let random = if self.0.policy.fetch_invalidates_previous {
+            0.0
+        } else {
+            random_unit()
+        };
+        let refresh_at = self.0.policy.refresh.refresh_at(issued, expires, random);
         let data = Arc::new(TokenData::new(value, issued, expires, refresh_at, uses));
         if self.0.timers {
             self.arm_timers(&data);

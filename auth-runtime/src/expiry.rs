@@ -145,10 +145,16 @@ impl RefreshPolicy {
 
 /// A random number in [0, 1) without a dependency: std's per-process random hash keys.
 pub(crate) fn random_unit() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 64 random bits (std's randomly keyed SipHash over the time), for jitter and lease ids;
+/// not for cryptography.
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(Timestamp::now().as_nanosecond() as u64);
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+    h.finish()
 }
 
 #[cfg(test)]

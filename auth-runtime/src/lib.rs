@@ -9,6 +9,9 @@
 //! - [`Session`]: one provider, environment and set of credentials; fills parameters that come
 //!   from another endpoint's token and retries once when a token is rejected.
 //!
+//! - [`RedisStore`] (feature `redis`): fleet mode, tokens shared in Redis with a fleet-wide
+//!   refresh lease, failing open to the in-process cache when Redis is away.
+//!
 //! Generated code (from `#[token_endpoint]` or `cargo xtask regen`) writes the [`spec`]
 //! constants and typed request/response structs and calls [`Session::call`] / [`Session::token`].
 #![forbid(unsafe_code)]
@@ -20,6 +23,8 @@ pub mod config;
 pub mod error;
 pub mod expiry;
 pub mod params;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 pub mod session;
 pub mod spec;
 pub mod store;
@@ -32,10 +37,12 @@ pub use config::ClientConfig;
 pub use error::{At, Error};
 pub use expiry::RefreshPolicy;
 pub use params::{ParamValue, Params};
+#[cfg(feature = "redis")]
+pub use redis_store::{RedisStore, RedisStoreBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use session::{Session, SessionBuilder};
 pub use spec::EndpointSpec;
-pub use store::{CacheKey, MemoryStore, StoredToken, TokenStore};
+pub use store::{CacheKey, Lease, MemoryStore, StoredToken, TokenStore};
 pub use token::Token;
 
 /// `#[token_endpoint(spec = "...")]`: see the `auth-derive` crate.

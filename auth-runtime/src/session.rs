@@ -3,8 +3,6 @@
 //! needs an access token; a protected call needs the token), and retries a call once when the
 //! provider rejects the token it was given.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Weak};
 
 use secrecy::SecretString;
@@ -155,13 +153,15 @@ fn subject(spec: &EndpointSpec, credentials: &Params) -> String {
     {
         return value;
     }
-    let mut hasher = DefaultHasher::new();
+    // Stable across builds, so every instance of a fleet derives the same key.
+    let mut joined = Vec::new();
     for p in own {
         if let Some(v) = credentials.get(p.name) {
-            v.expose().hash(&mut hasher);
+            joined.extend_from_slice(v.expose().as_bytes());
+            joined.push(0);
         }
     }
-    format!("h{:016x}", hasher.finish())
+    format!("h{:016x}", crate::store::stable_hash(&joined))
 }
 
 impl Session {

@@ -1,5 +1,5 @@
 //! Where tokens are shared beyond one cache: the [`TokenStore`] trait and the in-memory default.
-//! (A Redis store for fleets implements the same trait.)
+//! (The Redis store for fleets, behind the `redis` feature, implements the same trait.)
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -55,14 +55,54 @@ impl std::fmt::Debug for StoredToken {
     }
 }
 
+/// The answer to a request for the right to fetch (see [`TokenStore::acquire_lease`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lease {
+    /// This instance holds the lease until it releases it or it lapses; the id releases it.
+    Acquired(String),
+    /// Another instance holds it: wait for the token it stores.
+    Busy,
+    /// The store does not coordinate fetches (in-process store), or cannot right now (unreachable):
+    /// fetch with this process's own single-flight.
+    NotShared,
+}
+
 /// Shared token storage. Use-limited tickets are never stored (their uses are counted locally).
+///
+/// Stores shared by several processes also coordinate fetches with a lease, so one instance in
+/// the fleet fetches while the others wait for what it stores.
 pub trait TokenStore: Send + Sync + std::fmt::Debug + 'static {
     /// The stored token for `key`, if any and not expired.
     fn load<'a>(&'a self, key: &'a CacheKey, now: Timestamp) -> BoxFuture<'a, Option<StoredToken>>;
-    /// Stores `token` unless a newer one (later `issued_at`) is already stored.
-    fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, ()>;
+    /// Stores `token` unless a newer one (later `issued_at`) is already stored; returns whether
+    /// it was stored.
+    fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, bool>;
     /// Removes the stored token only if it is `value` (compare before invalidate).
     fn invalidate_if<'a>(&'a self, key: &'a CacheKey, value: &'a str) -> BoxFuture<'a, bool>;
+    /// Asks for the fleet-wide right to fetch `key`'s next token for at most `ttl`. The default,
+    /// for stores that only one process uses, is [`Lease::NotShared`].
+    fn acquire_lease<'a>(
+        &'a self,
+        key: &'a CacheKey,
+        ttl: std::time::Duration,
+    ) -> BoxFuture<'a, Lease> {
+        let _ = (key, ttl);
+        Box::pin(async { Lease::NotShared })
+    }
+    /// Gives a lease back, only if `id` still holds it (a lapsed lease taken over by another
+    /// instance is left alone).
+    fn release_lease<'a>(&'a self, key: &'a CacheKey, id: &'a str) -> BoxFuture<'a, ()> {
+        let _ = (key, id);
+        Box::pin(async {})
+    }
+}
+
+/// FNV-1a: a hash that is the same in every build and process, for names shared across a fleet
+/// (std's `DefaultHasher` may change between Rust releases).
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The default store: a map in this process.
@@ -93,14 +133,15 @@ impl TokenStore for MemoryStore {
         Box::pin(async move { found })
     }
 
-    fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, ()> {
-        self.with(|m| {
+    fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, bool> {
+        let stored = self.with(|m| {
             let newer_stored = m.get(key).is_some_and(|t| t.issued_at > token.issued_at);
             if !newer_stored {
                 m.insert(key.clone(), token);
             }
+            !newer_stored
         });
-        Box::pin(async {})
+        Box::pin(async move { stored })
     }
 
     fn invalidate_if<'a>(&'a self, key: &'a CacheKey, value: &'a str) -> BoxFuture<'a, bool> {

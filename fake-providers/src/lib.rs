@@ -66,6 +66,7 @@ pub use faults::{
     Faults, HTML_ERROR_BODY, MALFORMED_JSON_BODY, OVERSIZED_LEN, RATE_LIMITED_BODY,
     SERVICE_UNAVAILABLE_BODY,
 };
+pub use state::IssuedRecord;
 
 use state::AppState;
 
@@ -183,6 +184,12 @@ impl FakeProviders {
     /// [`invalid_token_presentations`](Self::invalid_token_presentations) of one provider.
     pub fn invalid_token_presentations_of(&self, provider: Provider) -> u64 {
         self.state.invalid_presentations(Some(provider))
+    }
+
+    /// Every token `provider` issued (tickets aside), oldest first, with when it was issued and
+    /// when a newer one superseded it.
+    pub fn history(&self, provider: Provider) -> Vec<IssuedRecord> {
+        self.state.history(provider)
     }
 
     /// Changes the lifetime of tokens `provider` issues from now on; issued ones keep theirs.

@@ -44,6 +44,27 @@ struct Table {
     /// which hands the current token out again while it lasts.
     newest: HashMap<(Provider, String), String>,
     tickets: HashMap<String, TicketEntry>,
+    /// Every token issued, oldest first (bounded), for tests that check what was valid when.
+    history: Vec<IssuedRecord>,
+}
+
+/// The most issue records kept; older ones are dropped first.
+const HISTORY_CAP: usize = 100_000;
+
+/// One token the fake issued: when, and when a newer one superseded it (with
+/// `invalidate_previous` on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedRecord {
+    /// The provider.
+    pub provider: Provider,
+    /// The client it was issued to.
+    pub client: String,
+    /// The token.
+    pub value: String,
+    /// When it was issued.
+    pub issued_at: SystemTime,
+    /// When a newer token made it invalid, if one did.
+    pub superseded_at: Option<SystemTime>,
 }
 
 #[derive(Debug)]
@@ -175,9 +196,25 @@ impl AppState {
                 revoked: false,
             },
         );
-        table
+        let previous = table
             .newest
             .insert((provider, client.to_owned()), value.clone());
+        if config.provider(provider).invalidate_previous
+            && let Some(previous) = previous
+            && let Some(record) = table.history.iter_mut().rev().find(|r| r.value == previous)
+        {
+            record.superseded_at = Some(now);
+        }
+        if table.history.len() >= HISTORY_CAP {
+            table.history.remove(0);
+        }
+        table.history.push(IssuedRecord {
+            provider,
+            client: client.to_owned(),
+            value: value.clone(),
+            issued_at: now,
+            superseded_at: None,
+        });
         Issued {
             value,
             expires_at,
@@ -250,6 +287,15 @@ impl AppState {
             self.note_invalid(Provider::Ebaas);
         }
         ok
+    }
+
+    pub(crate) fn history(&self, provider: Provider) -> Vec<IssuedRecord> {
+        lock(&self.table)
+            .history
+            .iter()
+            .filter(|r| r.provider == provider)
+            .cloned()
+            .collect()
     }
 
     pub(crate) fn revoke_all(&self, provider: Provider) {

@@ -1,0 +1,316 @@
+//! Fleet mode: a [`TokenStore`] in Redis that every instance shares, with a fleet-wide refresh
+//! lease so one instance fetches while the others wait for what it stores.
+//!
+//! Per cache key (`{prefix}:{provider}:{endpoint}:{environment}:{hash of the subject}`) there is:
+//! - a hash `{key}` with the token `v`, its issue time `iat` and expiry `exp` (Unix ms), living
+//!   as long as the token does. Invalidation deletes `v` but keeps `iat`, so a slow fetch of an
+//!   older token still cannot slip in afterwards;
+//! - a string `{key}:lease` holding the lease holder's random id, set with `NX PX`, and deleted
+//!   only by its holder (compare-and-delete in Lua) or by lapsing.
+//!
+//! Every command is bounded by a timeout. When Redis is down or slow the store *fails open*: it
+//! reports "nothing stored" and [`Lease::NotShared`], so each instance keeps working with its
+//! in-process cache and single-flight; it logs the degradation once and the recovery once, and
+//! the connection manager reconnects in the background.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use redis::Script;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{At, Error};
+use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore, stable_hash};
+
+/// Stores `v`/`iat`/`exp` unless a newer token (greater `iat`) is stored; returns 1 when stored.
+const SAVE_IF_NEWER: &str = r"
+local iat = redis.call('HGET', KEYS[1], 'iat')
+if iat and tonumber(iat) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'iat', ARGV[2], 'exp', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+";
+
+/// Deletes the token only if it is the one that failed; keeps `iat` as the high-water mark.
+const INVALIDATE_IF: &str = r"
+if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'v')
+  return 1
+end
+return 0
+";
+
+/// Deletes the lease only if `ARGV[1]` still holds it.
+const RELEASE_IF_OWNER: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+fn config_error(message: String) -> Error {
+    Error::Config {
+        at: At {
+            provider: "-",
+            endpoint: "redis store",
+        },
+        message,
+    }
+}
+
+/// Settings of a [`RedisStore`]; start with [`RedisStore::builder`].
+pub struct RedisStoreBuilder {
+    url: SecretString,
+    prefix: String,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for RedisStoreBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password.
+        f.debug_struct("RedisStoreBuilder")
+            .field("url", &"[redacted]")
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl RedisStoreBuilder {
+    /// The namespace of every key (default `authgen`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// The bound on each command and connection attempt (default 250 ms); past it the store
+    /// fails open for that call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The store. It connects lazily, so it can be built while Redis is still down; call inside a
+    /// Tokio runtime. Fails only on a malformed URL or settings.
+    pub fn build(self) -> Result<RedisStore, Error> {
+        if self.prefix.is_empty() || self.prefix.contains(char::is_whitespace) {
+            return Err(config_error(format!(
+                "the Redis key prefix must be non-empty and without spaces, got {:?}",
+                self.prefix
+            )));
+        }
+        if self.timeout.is_zero() {
+            return Err(config_error(
+                "the Redis timeout must be longer than zero".into(),
+            ));
+        }
+        let client = redis::Client::open(self.url.expose_secret()).map_err(|e| {
+            // The error can quote the URL, password included: name the kind only.
+            config_error(format!(
+                "the Redis URL is not valid ({:?}); expected redis://[user:password@]host[:port][/db]",
+                e.kind()
+            ))
+        })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(2));
+        let connection = ConnectionManager::new_lazy_with_config(client, config).map_err(|e| {
+            config_error(format!(
+                "cannot set up the Redis connection: {:?}",
+                e.kind()
+            ))
+        })?;
+        Ok(RedisStore {
+            connection,
+            prefix: self.prefix,
+            timeout: self.timeout,
+            degraded: AtomicBool::new(false),
+            save_script: Script::new(SAVE_IF_NEWER),
+            invalidate_script: Script::new(INVALIDATE_IF),
+            release_script: Script::new(RELEASE_IF_OWNER),
+        })
+    }
+}
+
+/// Tokens in Redis, shared by every instance of a fleet (see the [module docs](self)).
+pub struct RedisStore {
+    connection: ConnectionManager,
+    prefix: String,
+    timeout: Duration,
+    degraded: AtomicBool,
+    save_script: Script,
+    invalidate_script: Script,
+    release_script: Script,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .field("degraded", &self.is_degraded())
+            .finish()
+    }
+}
+
+impl RedisStore {
+    /// A builder for the store at `url` (`redis://host:port/db`).
+    pub fn builder(url: impl Into<String>) -> RedisStoreBuilder {
+        RedisStoreBuilder {
+            url: SecretString::from(url.into()),
+            prefix: "authgen".into(),
+            timeout: Duration::from_millis(250),
+        }
+    }
+
+    /// Whether the last command failed, so the instance works from its in-process cache alone.
+    pub fn is_degraded(&self) -> bool {
+        self.degraded.load(Ordering::Relaxed)
+    }
+
+    /// The Redis key of `key`'s token; the lease is this plus `:lease`. The subject (a client
+    /// id) is hashed so keys reveal nothing about the client.
+    pub fn redis_key(&self, key: &CacheKey) -> String {
+        format!(
+            "{}:{}:{}:{}:{:016x}",
+            self.prefix,
+            key.provider,
+            key.endpoint,
+            key.environment,
+            stable_hash(key.subject.as_bytes())
+        )
+    }
+
+    /// Runs one command under the timeout; `None` (and the degradation logged once) on failure.
+    async fn bounded<T>(
+        &self,
+        what: &'static str,
+        command: impl Future<Output = redis::RedisResult<T>>,
+    ) -> Option<T> {
+        let outcome = match tokio::time::timeout(self.timeout, command).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(format!("{:?}", e.kind())),
+            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+        };
+        match outcome {
+            Ok(value) => {
+                if self.degraded.swap(false, Ordering::Relaxed) {
+                    tracing::info!(prefix = %self.prefix, "Redis is reachable again; tokens are shared with the fleet");
+                }
+                Some(value)
+            }
+            Err(reason) => {
+                if !self.degraded.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(prefix = %self.prefix, command = what, %reason,
+                        "Redis is unreachable; working from the in-process cache until it is back");
+                }
+                None
+            }
+        }
+    }
+}
+
+fn unix_ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+impl TokenStore for RedisStore {
+    fn load<'a>(&'a self, key: &'a CacheKey, now: Timestamp) -> BoxFuture<'a, Option<StoredToken>> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let redis_key = self.redis_key(key);
+            let fields: (Option<String>, Option<i64>, Option<i64>) = self
+                .bounded(
+                    "HMGET",
+                    redis::cmd("HMGET")
+                        .arg(&redis_key)
+                        .arg(&["v", "iat", "exp"])
+                        .query_async(&mut connection),
+                )
+                .await?;
+            let (Some(value), Some(iat), Some(exp)) = fields else {
+                return None;
+            };
+            let issued_at = Timestamp::from_millisecond(iat).ok()?;
+            let expires_at = Timestamp::from_millisecond(exp).ok()?;
+            (expires_at > now).then(|| StoredToken {
+                value: SecretString::from(value),
+                issued_at,
+                expires_at,
+            })
+        })
+    }
+
+    fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            // The key lives as long as the token; one already expired is not stored at all.
+            let ttl_ms = token
+                .expires_at
+                .duration_since(Timestamp::now())
+                .as_millis();
+            if ttl_ms <= 0 {
+                return false;
+            }
+            let mut connection = self.connection.clone();
+            let mut invocation = self.save_script.key(self.redis_key(key));
+            invocation
+                .arg(token.value.expose_secret())
+                .arg(unix_ms(token.issued_at))
+                .arg(unix_ms(token.expires_at))
+                .arg(ttl_ms as i64);
+            let stored: Option<i64> = self
+                .bounded("save", invocation.invoke_async(&mut connection))
+                .await;
+            // Unreachable: report "stored" so the caller keeps the token it fetched.
+            stored.is_none_or(|s| s == 1)
+        })
+    }
+
+    fn invalidate_if<'a>(&'a self, key: &'a CacheKey, value: &'a str) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let mut invocation = self.invalidate_script.key(self.redis_key(key));
+            invocation.arg(value);
+            let removed: Option<i64> = self
+                .bounded("invalidate", invocation.invoke_async(&mut connection))
+                .await;
+            removed == Some(1)
+        })
+    }
+
+    fn acquire_lease<'a>(&'a self, key: &'a CacheKey, ttl: Duration) -> BoxFuture<'a, Lease> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let id = format!(
+                "{}-{:016x}",
+                std::process::id(),
+                crate::expiry::random_u64()
+            );
+            let lease_key = format!("{}:lease", self.redis_key(key));
+            let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+            let mut set = redis::cmd("SET");
+            set.arg(&lease_key).arg(&id).arg("NX").arg("PX").arg(ttl_ms);
+            let command = set.query_async::<Option<String>>(&mut connection);
+            match self.bounded("SET NX", command).await {
+                Some(Some(_)) => Lease::Acquired(id),
+                Some(None) => Lease::Busy,
+                None => Lease::NotShared,
+            }
+        })
+    }
+
+    fn release_lease<'a>(&'a self, key: &'a CacheKey, id: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let mut connection = self.connection.clone();
+            let mut invocation = self
+                .release_script
+                .key(format!("{}:lease", self.redis_key(key)));
+            invocation.arg(id);
+            let _: Option<i64> = self
+                .bounded("release", invocation.invoke_async(&mut connection))
+                .await;
+        })
+    }
+}
