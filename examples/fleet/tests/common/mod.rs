@@ -20,7 +20,10 @@ pub fn redis_url(test: &str) -> Option<String> {
                 std::env::var("AUTHGEN_REQUIRE_REDIS").as_deref() != Ok("1"),
                 "{test}: AUTHGEN_REQUIRE_REDIS=1 but AUTHGEN_REDIS_URL is not set (run the tests through .ci/run)"
             );
-            eprintln!(
+            // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: no Redis (set AUTHGEN_REDIS_URL, or run .ci/run, which starts redis-server)"
             );
             None
