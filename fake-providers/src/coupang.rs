@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::Provider;
-use crate::credentials::{COUPANG_APP_ID, COUPANG_APP_SECRET};
+use crate::credentials::{COUPANG_APP_ID, COUPANG_APP_SECRET, COUPANG_SERVER_ERROR_APP_ID};
 use crate::request::{QueryMap, json_object, json_str, query_map};
 use crate::state::AppState;
 
@@ -50,6 +50,9 @@ async fn get_token(
     else {
         return bad_request();
     };
+    if app_id == COUPANG_SERVER_ERROR_APP_ID {
+        return failure(500, "服务错误");
+    }
     if app_id != COUPANG_APP_ID {
         return failure(401, "非法id");
     }

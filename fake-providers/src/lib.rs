@@ -88,6 +88,9 @@ pub mod credentials {
     pub const COUPANG_APP_ID: &str = "coupang";
     /// coupang `app_secret` (the page's own test credentials).
     pub const COUPANG_APP_SECRET: &str = "coupangTest";
+    /// A coupang `app_id` the fake answers with the page's documented service error
+    /// (`statusCode` 500), as a provider-side failure would look.
+    pub const COUPANG_SERVER_ERROR_APP_ID: &str = "coupang-server-error";
 }
 
 /// A running server with all four providers on one loopback port.

@@ -314,6 +314,54 @@ async fn coupang_bearer_token_is_never_doubled() {
         coupang::CoupangErrorCode::of(&err),
         Some(coupang::CoupangErrorCode::Forbidden)
     );
+    let failing = coupang_with(
+        &fake,
+        c::COUPANG_SERVER_ERROR_APP_ID,
+        c::COUPANG_APP_SECRET,
+        Arc::new(SystemClock),
+        http(),
+    );
+    let err = failing.get_token().await.unwrap_err();
+    assert_eq!(
+        coupang::CoupangErrorCode::of(&err),
+        Some(coupang::CoupangErrorCode::ServerError)
+    );
+    assert_eq!(
+        coupang::CoupangErrorCode::ServerError.message(),
+        Some("服务错误")
+    );
+    // A request missing `app_secret` never leaves the client: the runtime checks required
+    // parameters first, so the documented 400 cannot come from a generated client ...
+    let params = Params::new().text("app_id", c::COUPANG_APP_ID);
+    let err = http()
+        .call(
+            &coupang::CoupangClient::GET_TOKEN,
+            &fake.base_url(),
+            &params,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config { message, .. } if message.contains("app_secret")),
+        "{err}"
+    );
+    // ... only from one built from the page's table alone (`app_key`), which decodes to it.
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(fake.url("/oauth/token/get"))
+        .json(&serde_json::json!({"app_id": c::COUPANG_APP_ID, "app_key": c::COUPANG_APP_SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = body["statusCode"].to_string();
+    assert_eq!(
+        coupang::CoupangErrorCode::from_code(&code),
+        coupang::CoupangErrorCode::BadRequest
+    );
+    // 3 above, three error answers, the raw request: the pre-flight failure sent nothing.
+    assert_eq!(fake.count("/oauth/token/get"), 7);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
