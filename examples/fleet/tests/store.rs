@@ -353,3 +353,73 @@ fn secrets_stay_out_of_debug_and_errors() {
         .unwrap_err();
     assert!(error.to_string().contains("prefix"), "{error}");
 }
+
+/// A source handing out `first`, `second`, ... in turn, one per fetch.
+struct Sequence {
+    key: CacheKey,
+    next: Arc<AtomicU64>,
+}
+
+impl TokenSource for Sequence {
+    fn key(&self) -> &CacheKey {
+        &self.key
+    }
+    fn fetch(&self) -> BoxFuture<'_, Result<Fetched, Error>> {
+        Box::pin(async move {
+            let n = self.next.fetch_add(1, Ordering::SeqCst);
+            Ok(Fetched {
+                value: SecretString::from(format!("token-{n}")),
+                expires_at: Some(Timestamp::now() + SignedDuration::from_secs(600)),
+                uses: None,
+            })
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_is_replaced_once_for_the_whole_fleet() {
+    let Some(url) = redis_url("a_rejected_token_is_replaced_once") else {
+        return;
+    };
+    let store: Arc<RedisStore> = Arc::new(store(&url, &unique_prefix("reject")));
+    let fetches = Arc::new(AtomicU64::new(0));
+    let instance = || {
+        let source = Sequence {
+            key: key("demo-app"),
+            next: Arc::clone(&fetches),
+        };
+        TokenCache::new(
+            source,
+            Arc::new(SystemClock),
+            store.clone(),
+            CachePolicy::default(),
+        )
+    };
+    let (a, b) = (instance(), instance());
+    let first_a = a.get().await.unwrap();
+    let first_b = b.get().await.unwrap();
+    assert_eq!(
+        first_b.expose_secret(),
+        first_a.expose_secret(),
+        "b adopted a's token"
+    );
+    // The provider rejects it: a reports first, invalidates it and fetches the next one.
+    assert!(a.invalidate_if(&first_a).await);
+    let second = a.get().await.unwrap();
+    assert_ne!(second.expose_secret(), first_a.expose_secret());
+    // b's report of the same old token must not throw a's new token away ...
+    b.invalidate_if(&first_b).await;
+    let stored = store
+        .load(&key("demo-app"), Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(stored.value.expose_secret(), second.expose_secret());
+    // ... and b picks the new one up from Redis instead of fetching a third.
+    let second_b = b.get().await.unwrap();
+    assert_eq!(second_b.expose_secret(), second.expose_secret());
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        2,
+        "one fetch per token for both instances"
+    );
+}
