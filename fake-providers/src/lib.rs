@@ -36,6 +36,7 @@
 
 mod anyweb;
 mod appauth;
+mod capture;
 mod config;
 mod coupang;
 mod ebaas;
@@ -61,6 +62,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use capture::LogCapture;
 pub use config::{Config, Provider, ProviderConfig};
 pub use faults::{
     Faults, HTML_ERROR_BODY, MALFORMED_JSON_BODY, OVERSIZED_LEN, RATE_LIMITED_BODY,

@@ -1,35 +1,15 @@
 //! Redis going away is logged once, its return once, and neither log line nor any other shows
-//! a token or the Redis password.
+//! a token.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use auth_runtime::{CacheKey, ExposeSecret, RedisStore, SecretString, StoredToken, TokenStore};
 use common::*;
+use fake_providers::LogCapture;
 use jiff::{SignedDuration, Timestamp};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 // Current-thread runtime: the subscriber set for this thread sees every event of the test.
 #[tokio::test]
@@ -37,7 +17,7 @@ async fn degradation_and_recovery_are_logged_once_each_without_secrets() {
     let Some(mut server) = RedisServer::start("degradation_and_recovery_are_logged_once") else {
         return;
     };
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
