@@ -42,6 +42,11 @@ pub trait TokenSource: Send + Sync + 'static {
     fn key(&self) -> &CacheKey;
     /// One upstream fetch (with the client's bounded retries).
     fn fetch(&self) -> BoxFuture<'_, Result<Fetched, Error>>;
+    /// Whether its tokens may be shared through the store. Use-limited tickets are not: their
+    /// uses are counted in one process, so each instance fetches its own, without a lease.
+    fn shareable(&self) -> bool {
+        true
+    }
 }
 
 /// Cache behaviour.
@@ -249,6 +254,9 @@ impl TokenCache {
                 return Ok(Token(Arc::clone(data)));
             }
         }
+        if !self.0.source.shareable() {
+            return self.fetch_and_install(backoff, old, force).await;
+        }
         if !force && let Some(stored) = self.0.store.load(self.key(), now).await {
             let data = self.install(stored.value, stored.issued_at, stored.expires_at, None);
             if data.usable(now) && !data.refresh_due(now) && data.try_use() {
@@ -352,7 +360,7 @@ impl TokenCache {
                     now.checked_add(self.0.policy.default_lifetime)
                         .unwrap_or(now)
                 }));
-                if fetched.uses.is_none() {
+                if fetched.uses.is_none() && self.0.source.shareable() {
                     let token = StoredToken {
                         value: fetched.value.clone(),
                         issued_at: now,

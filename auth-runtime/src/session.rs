@@ -316,6 +316,10 @@ impl TokenSource for EndpointSource {
         &self.key
     }
 
+    fn shareable(&self) -> bool {
+        self.spec.use_limit.is_none()
+    }
+
     fn fetch(&self) -> BoxFuture<'_, Result<Fetched, Error>> {
         Box::pin(async move {
             let at = At {

@@ -423,3 +423,56 @@ async fn a_rejected_token_is_replaced_once_for_the_whole_fleet() {
         "one fetch per token for both instances"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_tokens_are_shared_but_use_limited_tickets_stay_per_instance() {
+    use embedded_clients::ebaas::{Ebaas, EbaasClient};
+    use fake_providers::credentials as c;
+
+    let Some(url) = redis_url("use_limited_tickets_stay_per_instance") else {
+        return;
+    };
+    let fake = fake_providers::FakeProviders::start(fake_providers::Config::default())
+        .await
+        .unwrap();
+    let prefix = unique_prefix("tickets");
+    let instance = || {
+        let store: Arc<dyn TokenStore> = Arc::new(store(&url, &prefix));
+        Ebaas {
+            client_id: c::EBAAS_CLIENT_ID.to_owned(),
+            client_secret: SecretString::from(c::EBAAS_CLIENT_SECRET),
+            token: SecretString::from("login-token-of-a-user-0123456789"),
+        }
+        .session_builder(
+            auth_runtime::Client::with_defaults().unwrap(),
+            "test",
+            &fake.base_url(),
+        )
+        .store(store)
+        .build()
+        .map(EbaasClient::from_session)
+        .unwrap()
+    };
+    let (a, b) = (instance(), instance());
+    let ticket_a = a.get_service_ticket_cached().await.unwrap();
+    let ticket_b = b.get_service_ticket_cached().await.unwrap();
+    assert_ne!(ticket_a.expose_secret(), ticket_b.expose_secret());
+    assert_eq!(
+        fake.count("/oauth/getAccessToken"),
+        1,
+        "the access token is shared"
+    );
+    assert_eq!(
+        fake.count("/oauth/getServiceTicket"),
+        2,
+        "each instance its own ticket"
+    );
+    let mut connection = raw(&url).await;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(keys[0].starts_with(&format!("{prefix}:ebaas:get_access_token:test:")));
+}
