@@ -10,10 +10,23 @@ use std::time::Instant;
 use authgen_descriptor::parse::describe_text;
 use pulldown_cmark::{Options, Parser};
 
+/// Variants per seed page; `PAGES_BENCH_VARIANTS` lowers it for profiling runs.
 const VARIANTS: usize = 200;
+/// Timed rounds (the median is reported); `PAGES_BENCH_ROUNDS` changes it.
+const ROUNDS: usize = 9;
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
 
 /// One variation of a page: renamed parameters, other hosts and paths, flipped required markers,
 /// English headers, duplicated rows.
+// `is_multiple_of` is newer than the workspace's rust-version (1.85).
+#[allow(clippy::manual_is_multiple_of)]
 fn vary(page: &str, i: usize) -> String {
     let mut text = page
         .replace("client_id", &format!("client_id_{i}"))
@@ -26,14 +39,22 @@ fn vary(page: &str, i: usize) -> String {
         text = text.replace("| 是 ", "| 否 ").replace("True", "False");
     }
     if i % 3 == 0 {
-        text = text.replace("参数描述", "Description").replace("是否必填", "Required").replace("字段说明", "Description");
+        text = text
+            .replace("参数描述", "Description")
+            .replace("是否必填", "Required")
+            .replace("字段说明", "Description");
     }
     if i % 4 == 0 {
         // Duplicate the first table row of each pipe table.
-        text = text.replace("| access_token |", "| access_token |    是    | String |          | copy |        |\n| access_token |");
+        text = text.replace(
+            "| access_token |",
+            "| access_token |    是    | String |          | copy |        |\n| access_token |",
+        );
     }
     if i % 5 == 0 {
-        text.push_str(&format!("\n\n## 附录 {i}\n\n| 错误码 | 描述 |\n|---|---|\n| E{i} | 错误{i} |\n"));
+        text.push_str(&format!(
+            "\n\n## 附录 {i}\n\n| 错误码 | 描述 |\n|---|---|\n| E{i} | 错误{i} |\n"
+        ));
     }
     text
 }
@@ -52,20 +73,39 @@ fn main() {
         ("anyweb/service-token.mdx", "mdx"),
         ("coupang/token.md", "md"),
     ];
+    let variants = env_count("PAGES_BENCH_VARIANTS", VARIANTS);
     let corpus: Vec<(String, &str)> = seeds
         .iter()
         .flat_map(|(path, ext)| {
             let page = std::fs::read_to_string(specs.join(path)).unwrap();
-            (0..VARIANTS).map(move |i| (vary(&page, i), *ext))
+            (0..variants).map(move |i| (vary(&page, i), *ext))
         })
         .collect();
     let bytes: usize = corpus.iter().map(|(t, _)| t.len()).sum();
-    let endpoints: usize = corpus.iter().map(|(t, ext)| describe_text("bench", Some(ext), t).0.map_or(0, |(e, _)| e.len())).sum();
-    assert!(endpoints >= corpus.len(), "every variant still yields its endpoints ({endpoints})");
+    if let Some(path) = std::env::var_os("PAGES_BENCH_DUMP") {
+        // Every page's full outcome, to diff before and after a change that must not alter output.
+        let dump: String = corpus
+            .iter()
+            .map(|(t, ext)| format!("{:#?}\n", describe_text("bench", Some(ext), t)))
+            .collect();
+        std::fs::write(path, dump).unwrap();
+    }
+    let endpoints: usize = corpus
+        .iter()
+        .map(|(t, ext)| {
+            describe_text("bench", Some(ext), t)
+                .0
+                .map_or(0, |(e, _)| e.len())
+        })
+        .sum();
+    assert!(
+        endpoints >= corpus.len(),
+        "every variant still yields its endpoints ({endpoints})"
+    );
 
     let mut ours = Vec::new();
     let mut bare = Vec::new();
-    for _ in 0..9 {
+    for _ in 0..env_count("PAGES_BENCH_ROUNDS", ROUNDS) {
         let start = Instant::now();
         for (text, ext) in &corpus {
             black_box(describe_text("bench", Some(ext), text));
@@ -94,9 +134,19 @@ fn main() {
             for (text, _) in corpus.iter().filter(|(_, e)| *e == ext) {
                 black_box(Parser::new_ext(text, Options::ENABLE_TABLES).count());
             }
-            println!("{name}: read {read:.1} ms, read+extract {full:.1} ms, pulldown {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+            println!(
+                "{name}: read {read:.1} ms, read+extract {full:.1} ms, pulldown {:.1} ms",
+                start.elapsed().as_secs_f64() * 1000.0
+            );
         }
     }
-    println!("corpus: {} pages, {:.1} KiB, {endpoints} endpoints", corpus.len(), bytes as f64 / 1024.0);
-    println!("pages->descriptors: {a:.1} ms   pulldown-cmark parse: {b:.1} ms   ratio: {:.1}x (target <= 5x)", a / b);
+    println!(
+        "corpus: {} pages, {:.1} KiB, {endpoints} endpoints",
+        corpus.len(),
+        bytes as f64 / 1024.0
+    );
+    println!(
+        "pages->descriptors: {a:.1} ms   pulldown-cmark parse: {b:.1} ms   ratio: {:.1}x (target <= 5x)",
+        a / b
+    );
 }

@@ -135,12 +135,26 @@ impl LineIndex {
 }
 
 /// Collapses runs of white space inside each line, trims lines and drops empty ones.
+///
+/// Written as one pass into one `String`: every table cell and paragraph of every page goes
+/// through here, so the per-line and per-word vectors of the obvious version add up.
 pub fn tidy_text(text: &str) -> String {
-    text.lines()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|line| !line.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

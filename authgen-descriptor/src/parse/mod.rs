@@ -5,6 +5,7 @@
 //! ```
 
 pub mod blocks;
+pub(crate) mod case;
 pub mod diagnostics;
 pub mod extract;
 pub mod manifest;

@@ -3,6 +3,7 @@
 //! Matching is on a normalised form (lower case, no spaces, no `*`, `:` or `：`), so `**Method：**`,
 //! `method` and `Method :` are one word.
 
+use super::case;
 use crate::model::{Location, ValueType};
 
 /// What a table column holds.
@@ -44,10 +45,14 @@ pub enum Column {
 
 /// Lower-cases and strips decoration so variants of one word compare equal.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | ':' | '：' | '`' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '*' | ':' | '：' | '`' | '_' | '-') {
+            continue;
+        }
+        case::push_lowercase(&mut out, c);
+    }
+    out
 }
 
 /// Classifies a column header; `None` for a header no reader knows.
@@ -149,7 +154,7 @@ pub enum Section {
 /// Classifies a heading or label.
 pub fn section(text: &str) -> Section {
     let t = normalize(text);
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    let has = |words: &[&str]| words.iter().any(|w| case::contains(&t, w));
     if has(&["资源"]) {
         return Section::Resource;
     }

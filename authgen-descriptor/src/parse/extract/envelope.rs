@@ -5,13 +5,14 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use super::text::{looks_like_datetime, loose, sample_json, scalar_text};
-use super::{Columns, Page};
+use super::Page;
+use super::text::{looks_like_datetime, loose, loose_eq, scalar_text};
 use crate::model::{
     Endpoint, Envelope, ErrorCode, ExpiryKind, ExpirySpec, Field, FieldRef, SuccessRule, TokenSpec,
     ValueType, lookup,
 };
 use crate::parse::blocks::Block;
+use crate::parse::case;
 use crate::parse::vocab::{Column, Section};
 
 const CODE_NAMES: &[&str] = &[
@@ -71,7 +72,7 @@ pub(super) fn read(
             code.name.clone(),
             value.clone(),
             code.source.clone(),
-            loose(&code.name) == "errcode",
+            loose_eq(&code.name, "errcode"),
         ))
     } else if let Some(flag) = success_flag {
         Some((
@@ -89,7 +90,7 @@ pub(super) fn read(
             .map_or_else(|_| Value::String(found.code.clone()), Value::from);
         Some((code.name.clone(), value, found.source.clone(), false))
     } else {
-        code.filter(|c| loose(&c.name) == "errcode")
+        code.filter(|c| loose_eq(&c.name, "errcode"))
             .map(|c| (c.name.clone(), Value::from(0), c.source.clone(), true))
     };
     if let Some((field, equals, source, absent_ok)) = success {
@@ -172,10 +173,11 @@ pub(super) fn read(
     }
 }
 
+/// The first of `names` (already in [`loose`] form) that a root field is loosely named.
 fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
     names
         .iter()
-        .find_map(|n| root.iter().find(|f| loose(&f.name) == *n))
+        .find_map(|n| root.iter().find(|f| loose_eq(&f.name, n)))
 }
 
 fn is_token_field(field: &Field) -> bool {
@@ -237,8 +239,8 @@ fn is_use_limit(field: &Field) -> bool {
 }
 
 fn is_success_message(message: &str) -> bool {
-    let m = message.trim().to_lowercase();
-    matches!(m.as_str(), "正常" | "成功" | "success" | "ok" | "请求成功")
+    let m = case::lowercase(message.trim());
+    matches!(&*m, "正常" | "成功" | "success" | "ok" | "请求成功")
 }
 
 /// Error codes from error samples, status-code sentences (`正常(200)、错误请求(400)`) and code tables.
@@ -262,8 +264,8 @@ fn error_codes(
     };
     for index in range {
         match &page.doc.blocks[index] {
-            Block::Code { text, line, .. } if page.section(index) == Section::ErrorSample => {
-                let Some(sample) = sample_json(text) else {
+            Block::Code { line, .. } if page.section(index) == Section::ErrorSample => {
+                let Some(sample) = page.sample(index) else {
                     continue;
                 };
                 let code = code_field
@@ -273,7 +275,7 @@ fn error_codes(
                             sample
                                 .as_object()?
                                 .iter()
-                                .find(|(k, _)| loose(k) == *n)
+                                .find(|(k, _)| loose_eq(k, n))
                                 .map(|(_, v)| v)
                         })
                     })
@@ -285,7 +287,7 @@ fn error_codes(
                             sample
                                 .as_object()?
                                 .iter()
-                                .find(|(k, _)| loose(k) == *n)
+                                .find(|(k, _)| loose_eq(k, n))
                                 .map(|(_, v)| v)
                         })
                     })
@@ -296,14 +298,16 @@ fn error_codes(
                 }
             }
             Block::Paragraph { text, line } | Block::Item { text, line }
-                if text.contains("码") || text.to_lowercase().contains("code") =>
+                if text.contains("码") || case::lowercase(text).contains("code") =>
             {
                 for (message, code) in labelled_codes(text) {
                     push(code, message, *line);
                 }
             }
             Block::Table(table) => {
-                let columns = Columns::new(table);
+                let Some(columns) = page.columns(index) else {
+                    continue;
+                };
                 if columns.has(Column::Code) && columns.has(Column::Description) {
                     for row in &table.rows {
                         if let (Some(code), Some(message)) = (
@@ -351,7 +355,7 @@ fn labelled_codes(text: &str) -> Vec<(String, String)> {
 }
 
 fn is_invalid_token(message: &str) -> bool {
-    let m = message.to_lowercase();
+    let m = case::lowercase(message);
     let about_token = ["token", "凭证", "令牌", "ticket"]
         .iter()
         .any(|w| m.contains(w));
@@ -365,7 +369,7 @@ fn is_invalid_token(message: &str) -> bool {
 fn name_variants(errors: &mut [ErrorCode]) {
     let mut used: Vec<String> = Vec::new();
     for error in errors.iter_mut() {
-        let m = error.message.to_lowercase();
+        let m = case::lowercase(&error.message);
         let meaning = if error.invalid_token {
             "InvalidToken"
         } else if m.contains("client_id")

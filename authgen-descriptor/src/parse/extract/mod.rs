@@ -2,6 +2,7 @@
 //! endpoint, then read parameters, response, envelope, token, expiry and errors from each segment.
 
 mod envelope;
+mod page;
 mod request;
 mod response;
 pub(crate) mod text;
@@ -12,7 +13,8 @@ use super::blocks::{Block, Table};
 use super::diagnostics::Diagnostic;
 use super::read::Document;
 use super::vocab::{self, Column, Key, Section};
-use crate::model::{Endpoint, Method, Resource, Source};
+use crate::model::{Endpoint, Method, Resource};
+use page::{Columns, Page};
 use text::{PageUrl, parse_url};
 
 /// What one page yields.
@@ -24,66 +26,6 @@ pub struct PageExtract {
     pub resources: Vec<Resource>,
     /// Warnings and per-endpoint errors.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The section and label a block sits under.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Context {
-    pub section: Option<Section>,
-    pub label: Option<String>,
-    pub heading: Option<String>,
-}
-
-/// A page with the context of each block, shared by the extractors.
-pub(crate) struct Page<'a> {
-    pub doc: &'a Document,
-    pub context: Vec<Context>,
-}
-
-impl Page<'_> {
-    pub fn source(&self, line: u32) -> Source {
-        Source {
-            page: self.doc.page.clone(),
-            line,
-        }
-    }
-
-    pub fn section(&self, index: usize) -> Section {
-        self.context
-            .get(index)
-            .and_then(|c| c.section)
-            .unwrap_or(Section::Other)
-    }
-}
-
-/// A column-classified table.
-pub(crate) struct Columns {
-    pub kinds: Vec<Option<Column>>,
-}
-
-impl Columns {
-    pub fn new(table: &Table) -> Self {
-        Self {
-            kinds: table.header.iter().map(|h| vocab::column(h)).collect(),
-        }
-    }
-
-    pub fn has(&self, column: Column) -> bool {
-        self.kinds.contains(&Some(column))
-    }
-
-    /// The cell of `column` in `cells`, trimmed, `None` when blank or absent.
-    pub fn cell<'c>(&self, cells: &'c [String], column: Column) -> Option<&'c str> {
-        let index = self.kinds.iter().position(|k| *k == Some(column))?;
-        cells.get(index).map(|c| c.trim()).filter(|c| !c.is_empty())
-    }
-
-    pub fn is_field_table(&self) -> bool {
-        self.has(Column::Name)
-            && (self.has(Column::Type)
-                || self.has(Column::Required)
-                || self.has(Column::Description))
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -113,14 +55,11 @@ struct Facts {
 
 /// Extracts every endpoint of a page.
 pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
-    let page = Page {
-        doc,
-        context: contexts(&doc.blocks),
-    };
+    let page = Page::new(doc);
     let mut out = PageExtract::default();
     warn_unknown_headers(&page, &mut out.diagnostics);
-    let facts = collect_facts(&page);
-    out.resources = facts.resources.clone();
+    let mut facts = collect_facts(&page);
+    out.resources = std::mem::take(&mut facts.resources);
 
     let mut anchors: Vec<&UrlFact> = Vec::new();
     for fact in &facts.urls {
@@ -194,65 +133,23 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
         };
         request::read(&page, range.clone(), &mut endpoint);
         let sample = response::read(&page, range.clone(), &mut endpoint);
-        envelope::read(&page, range, sample.as_ref(), &mut endpoint);
+        envelope::read(&page, range, sample, &mut endpoint);
         out.endpoints.push(endpoint);
     }
     Ok(out)
 }
 
-/// Assigns each block the section of the nearest heading and the label (bold line, short
-/// paragraph, tab title) that follows it.
-fn contexts(blocks: &[Block]) -> Vec<Context> {
-    let mut current = Context::default();
-    let mut heading_section = None;
-    blocks
-        .iter()
-        .map(|block| {
-            match block {
-                Block::Heading { text, .. } => {
-                    let section = vocab::section(text);
-                    heading_section = Some(section);
-                    current = Context {
-                        section: Some(section),
-                        label: None,
-                        heading: Some(text.clone()),
-                    };
-                }
-                Block::Label { text, .. } => set_label(&mut current, heading_section, text),
-                Block::Paragraph { text, .. } if is_short_label(text) => {
-                    set_label(&mut current, heading_section, text);
-                }
-                _ => {}
-            }
-            current.clone()
-        })
-        .collect()
-}
-
-fn set_label(current: &mut Context, heading_section: Option<Section>, text: &str) {
-    let section = vocab::section(text);
-    current.label = Some(text.to_owned());
-    current.section = match (section, heading_section) {
-        // `**Headers**` under 请求参数 refines the location; an unknown label keeps the heading's section.
-        (Section::Other, h) => h,
-        (s, _) => Some(s),
-    };
-}
-
-fn is_short_label(text: &str) -> bool {
-    !text.contains('\n')
-        && text.chars().count() <= 20
-        && !text.contains(['。', '，', ',', '.', ':', '：'])
-}
-
 fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    for block in &page.doc.blocks {
-        if let Block::Table(table) = block {
+    for (index, block) in page.doc.blocks.iter().enumerate() {
+        if let (Block::Table(table), Some(columns)) = (block, page.columns(index)) {
+            // `normalize` drops white space, so a header's kind is that of its trimmed text.
             let unknown: Vec<&str> = table
                 .header
                 .iter()
-                .map(|h| h.trim())
-                .filter(|h| !h.is_empty() && vocab::column(h).is_none())
+                .zip(&columns.kinds)
+                .map(|(h, kind)| (h.trim(), kind))
+                .filter(|(h, kind)| !h.is_empty() && kind.is_none())
+                .map(|(h, _)| h)
                 .collect();
             if !unknown.is_empty() {
                 diagnostics.push(Diagnostic::warning(
@@ -270,10 +167,7 @@ fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
 fn collect_facts(page: &Page<'_>) -> Facts {
     let mut facts = Facts::default();
     for (index, block) in page.doc.blocks.iter().enumerate() {
-        let in_test = page.context[index]
-            .heading
-            .as_deref()
-            .is_some_and(|h| h.contains("测试") || h.to_ascii_lowercase().contains("test"));
+        let in_test = page.context[index].heading.is_some_and(names_test);
         match block {
             Block::Paragraph { text, line }
             | Block::Item { text, line }
@@ -286,9 +180,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                     };
                     let key_kind = vocab::key(key);
                     let at = *line + u32::try_from(i).unwrap_or(0);
-                    let test = in_test
-                        || key.contains("测试")
-                        || key.to_ascii_lowercase().contains("test");
+                    let test = in_test || names_test(key);
                     match key_kind {
                         Some(Key::Url) => {
                             if let Some(url) = parse_url(value) {
@@ -326,15 +218,34 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                     }
                 }
             }
-            Block::Table(table) => table_facts(page, index, table, in_test, &mut facts),
+            Block::Table(table) => {
+                if let Some(columns) = page.columns(index) {
+                    table_facts(page, index, table, columns, in_test, &mut facts);
+                }
+            }
             _ => {}
         }
     }
     facts
 }
 
-fn table_facts(page: &Page<'_>, index: usize, table: &Table, test: bool, facts: &mut Facts) {
-    let columns = Columns::new(table);
+/// Whether a heading or key names a test environment (`测试`, `Test`, `TEST`).
+fn names_test(text: &str) -> bool {
+    text.contains("测试")
+        || text
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"test"))
+}
+
+fn table_facts(
+    page: &Page<'_>,
+    index: usize,
+    table: &Table,
+    columns: &Columns,
+    test: bool,
+    facts: &mut Facts,
+) {
     if columns.has(Column::NeedsAuth) && columns.has(Column::Url) {
         for row in &table.rows {
             let method = columns
@@ -483,19 +394,18 @@ fn segment_bounds(blocks: &[Block], anchors: &[&UrlFact]) -> Vec<std::ops::Range
 fn title_for(page: &Page<'_>, start: usize, anchor: usize) -> Option<(String, u32)> {
     let blocks = &page.doc.blocks;
     let mut fallback = None;
-    for block in blocks[..=anchor.min(blocks.len().saturating_sub(1))]
-        .iter()
-        .rev()
-    {
+    let last = anchor.min(blocks.len().saturating_sub(1));
+    for (index, block) in blocks.iter().enumerate().take(last + 1).rev() {
         if let Block::Heading { text, line, .. } = block {
-            if vocab::section(text) == Section::Other {
+            // A heading's context holds the heading's own section.
+            if page.section(index) == Section::Other {
                 return Some((text.clone(), *line));
             }
-            fallback.get_or_insert((text.clone(), *line));
+            fallback.get_or_insert((text.as_str(), *line));
         }
     }
     let _ = start;
-    fallback
+    fallback.map(|(text, line)| (text.to_owned(), line))
 }
 
 fn first_paragraph_after(

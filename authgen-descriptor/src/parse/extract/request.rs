@@ -2,17 +2,19 @@
 
 use std::ops::Range;
 
-use super::text::{loose, sample_json, sample_query_keys, snake_case};
-use super::{Columns, Page};
+use super::Page;
+use super::text::{loose, sample_query_keys, snake_case};
 use crate::model::{
     Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
 };
 use crate::parse::blocks::Block;
+use crate::parse::case;
 use crate::parse::vocab::{self, Column, Section};
 
 /// Fills `params`, `encoding` and request `examples`, recording contradictions.
 pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) {
-    let encoding = choose_encoding(page, range.clone(), endpoint);
+    let samples = request_samples(page, range.clone());
+    let encoding = choose_encoding(page, &samples, range.clone(), endpoint);
     endpoint.encoding = encoding;
     let default_location = if encoding == Encoding::Query {
         Location::Query
@@ -27,7 +29,9 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         let Section::Request(location) = page.section(index) else {
             continue;
         };
-        let columns = Columns::new(table);
+        let Some(columns) = page.columns(index) else {
+            continue;
+        };
         if !columns.has(Column::Name) {
             continue;
         }
@@ -78,7 +82,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
             param.location = Location::Path;
         }
     }
-    reconcile_with_sample(page, range, endpoint, default_location);
+    reconcile_with_sample(page, &samples, endpoint, default_location);
 }
 
 /// Whether a parameter carries a secret: passwords, client secrets, keys, tokens.
@@ -108,10 +112,10 @@ struct LiteralSample {
     line: u32,
 }
 
-fn request_samples<'p>(
-    page: &'p Page<'_>,
-    range: Range<usize>,
-) -> Vec<(usize, &'p str, Option<&'p str>, u32)> {
+/// The code blocks of a request section: `(block, code, language, line)`.
+type Sample<'p> = (usize, &'p str, Option<&'p str>, u32);
+
+fn request_samples<'p>(page: &Page<'p>, range: Range<usize>) -> Vec<Sample<'p>> {
     range
         .filter_map(|i| match &page.doc.blocks[i] {
             Block::Code { lang, text, line }
@@ -155,25 +159,24 @@ fn is_snippet(lang: Option<&str>, text: &str) -> bool {
     program_lang || text.contains("import ") || text.contains("require(")
 }
 
-fn choose_encoding(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) -> Encoding {
+fn choose_encoding(
+    page: &Page<'_>,
+    samples: &[Sample<'_>],
+    range: Range<usize>,
+    endpoint: &mut Endpoint,
+) -> Encoding {
     let mut hints: Vec<(Encoding, String, u32)> = Vec::new();
-    for (i, body, lang, line) in request_samples(page, range.clone()) {
-        let label = page.context[i]
-            .label
-            .clone()
-            .unwrap_or_else(|| lang.unwrap_or("sample").to_owned());
+    for &(i, body, lang, line) in samples {
         endpoint.examples.push(Example {
             kind: ExampleKind::Request,
-            label: page.context[i]
-                .label
-                .clone()
-                .or_else(|| page.context[i].heading.clone()),
+            label: page.label_or_heading(i),
             lang: lang.map(str::to_owned),
             body: body.to_owned(),
             source: page.source(line),
         });
-        if let Some(encoding) = sample_encoding(lang, body) {
-            hints.push((encoding, label, line));
+        if let Some(encoding) = sample_encoding(lang, body, || page.sample(i).is_some()) {
+            let label = page.context[i].label.unwrap_or(lang.unwrap_or("sample"));
+            hints.push((encoding, label.to_owned(), line));
         }
     }
     let stated = range.clone().find_map(|i| match &page.doc.blocks[i] {
@@ -265,7 +268,12 @@ fn majority(hints: &[(Encoding, String, u32)]) -> Option<(Encoding, u32)> {
 }
 
 /// What a sample sends: multipart markers first (they contain "form"), then form, then JSON.
-fn sample_encoding(lang: Option<&str>, body: &str) -> Option<Encoding> {
+/// `holds_json` says whether the body holds a JSON object (asked last: it parses the body).
+fn sample_encoding(
+    lang: Option<&str>,
+    body: &str,
+    holds_json: impl FnOnce() -> bool,
+) -> Option<Encoding> {
     let lower = body.to_ascii_lowercase();
     let lang = lang.map(str::to_ascii_lowercase).unwrap_or_default();
     if lower.contains("multipart")
@@ -292,12 +300,12 @@ fn sample_encoding(lang: Option<&str>, body: &str) -> Option<Encoding> {
     {
         return Some(Encoding::Json);
     }
-    sample_json(body).map(|_| Encoding::Json)
+    holds_json().then_some(Encoding::Json)
 }
 
 /// "请使用 json 格式提交请求" → JSON.
 fn stated_encoding(text: &str) -> Option<Encoding> {
-    let lower = text.to_lowercase();
+    let lower = case::lowercase(text);
     let about_request = [
         "格式",
         "提交",
@@ -327,11 +335,11 @@ fn stated_encoding(text: &str) -> Option<Encoding> {
 /// of the table's becomes the wire name (samples are copied from real traffic, tables typed by hand).
 fn reconcile_with_sample(
     page: &Page<'_>,
-    range: Range<usize>,
+    samples: &[Sample<'_>],
     endpoint: &mut Endpoint,
     location: Location,
 ) {
-    let Some(sample) = literal_sample(page, range) else {
+    let Some(sample) = literal_sample(page, samples) else {
         return;
     };
     if endpoint.params.is_empty() {
@@ -386,12 +394,12 @@ fn reconcile_with_sample(
     }
 }
 
-fn literal_sample(page: &Page<'_>, range: Range<usize>) -> Option<LiteralSample> {
-    request_samples(page, range)
-        .into_iter()
+fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSample> {
+    samples
+        .iter()
         .filter(|(_, body, lang, _)| !is_snippet(*lang, body))
-        .find_map(|(_, body, _, line)| {
-            let keys: Vec<String> = match sample_json(body) {
+        .find_map(|&(i, body, _, line)| {
+            let keys: Vec<String> = match page.sample(i) {
                 Some(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
                 _ => sample_query_keys(body),
             };
@@ -401,27 +409,32 @@ fn literal_sample(page: &Page<'_>, range: Range<usize>) -> Option<LiteralSample>
 
 #[cfg(test)]
 mod tests {
+    use super::super::text::sample_json;
     use super::*;
+
+    fn encoding_of(lang: Option<&str>, body: &str) -> Option<Encoding> {
+        sample_encoding(lang, body, || sample_json(body).is_some())
+    }
 
     #[test]
     fn encodings_from_samples() {
         assert_eq!(
-            sample_encoding(Some("py"), "requests.request('POST', u, data={})"),
+            encoding_of(Some("py"), "requests.request('POST', u, data={})"),
             Some(Encoding::Form)
         );
         assert_eq!(
-            sample_encoding(Some("javascript"), "formData: {}"),
+            encoding_of(Some("javascript"), "formData: {}"),
             Some(Encoding::Multipart)
         );
         assert_eq!(
-            sample_encoding(Some("java"), ".addFormDataPart(\"a\", \"b\")"),
+            encoding_of(Some("java"), ".addFormDataPart(\"a\", \"b\")"),
             Some(Encoding::Multipart)
         );
         assert_eq!(
-            sample_encoding(None, "POST applocation/json\n{\"a\":1}"),
+            encoding_of(None, "POST applocation/json\n{\"a\":1}"),
             Some(Encoding::Json)
         );
-        assert_eq!(sample_encoding(None, "GET h/p?a=1"), None);
+        assert_eq!(encoding_of(None, "GET h/p?a=1"), None);
         assert_eq!(
             stated_encoding("请使用 json 格式提交请求。"),
             Some(Encoding::Json)

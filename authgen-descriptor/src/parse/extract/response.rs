@@ -5,15 +5,19 @@ use std::ops::Range;
 
 use serde_json::{Map, Value};
 
-use super::text::{json_type, key_line, loose, sample_json, snake_case};
-use super::{Columns, Page};
+use super::Page;
+use super::text::{json_type, key_line, loose_eq, snake_case};
 use crate::model::{Conflict, Endpoint, Example, ExampleKind, Field, Source, ValueType};
 use crate::parse::blocks::Block;
 use crate::parse::vocab::{self, Column, Section};
 
 /// Fills `response` and response/error `examples`; returns the success sample, if any.
-pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) -> Option<Value> {
-    let mut sample: Option<(Value, String, u32)> = None;
+pub(super) fn read<'p>(
+    page: &'p Page<'_>,
+    range: Range<usize>,
+    endpoint: &mut Endpoint,
+) -> Option<&'p Value> {
+    let mut sample: Option<(&Value, &str, u32)> = None;
     for index in range.clone() {
         let Block::Code { lang, text, line } = &page.doc.blocks[index] else {
             continue;
@@ -26,31 +30,28 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         };
         endpoint.examples.push(Example {
             kind,
-            label: page.context[index]
-                .label
-                .clone()
-                .or_else(|| page.context[index].heading.clone()),
+            label: page.label_or_heading(index),
             lang: lang.clone(),
             body: text.clone(),
             source: page.source(*line),
         });
         if kind == ExampleKind::Response && sample.is_none() {
-            sample = sample_json(text).map(|v| (v, text.clone(), *line));
+            sample = page.sample(index).map(|v| (v, text.as_str(), *line));
         }
     }
     let table = table_fields(page, range);
-    endpoint.response = match &sample {
+    endpoint.response = match sample {
         None => table,
         Some((value, text, line)) => {
             let mut fields = match value {
-                Value::Object(map) => sample_fields(map, text, *line, &page.doc.page),
+                Value::Object(map) => sample_fields(map, text, line, &page.doc.page),
                 _ => Vec::new(),
             };
             if !table.is_empty() {
                 merge(
                     &mut fields,
                     table,
-                    page.source(*line),
+                    page.source(line),
                     &mut endpoint.conflicts,
                 );
             }
@@ -70,7 +71,9 @@ fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
         if page.section(index) != Section::Response {
             continue;
         }
-        let columns = Columns::new(table);
+        let Some(columns) = page.columns(index) else {
+            continue;
+        };
         if !columns.is_field_table() {
             continue;
         }
@@ -177,7 +180,7 @@ fn merge(
     let score = |candidates: &[Field]| {
         table
             .iter()
-            .filter(|t| candidates.iter().any(|c| loose(&c.name) == loose(&t.name)))
+            .filter(|t| candidates.iter().any(|c| loose_eq(&c.name, &t.name)))
             .count()
     };
     let root_score = score(fields);
@@ -213,7 +216,7 @@ fn merge_level(
         let position = target
             .iter()
             .position(|f| f.name == t.name)
-            .or_else(|| target.iter().position(|f| loose(&f.name) == loose(&t.name)));
+            .or_else(|| target.iter().position(|f| loose_eq(&f.name, &t.name)));
         match position {
             Some(i) => {
                 if target[i].name != t.name {

@@ -92,10 +92,19 @@ fn is_rust_keyword(word: &str) -> bool {
 
 /// Comparison key for names that differ only in case and separators (`app_id` ~ `appId`).
 pub fn loose(name: &str) -> String {
+    loose_chars(name).collect()
+}
+
+/// The characters of [`loose`], without collecting them.
+fn loose_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
-        .collect()
+}
+
+/// `loose(a) == loose(b)`, without building either key (names are compared pairwise in loops).
+pub fn loose_eq(a: &str, b: &str) -> bool {
+    loose_chars(a).eq(loose_chars(b))
 }
 
 /// A URL or path as written on a page, split into host (with scheme) and path.
@@ -274,6 +283,9 @@ mod tests {
         assert_eq!(endpoint_name("/service/serviceToken"), "service_token");
         assert_eq!(endpoint_name("/users/{id}"), "users");
         assert_eq!(loose("app_id"), loose("appId"));
+        assert!(loose_eq("app_id", "appId"));
+        assert!(loose_eq("errCode", "errcode"));
+        assert!(!loose_eq("app_id", "appIds"));
     }
 
     #[test]

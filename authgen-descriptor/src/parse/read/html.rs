@@ -1,12 +1,15 @@
-//! HTML pages and fragments through scraper (html5ever).
+//! HTML pages and fragments: parsed by html5ever (through scraper), copied into a small
+//! index-based tree (`dom`) that is cheap to walk, then walked into blocks.
 //!
 //! html5ever does not report source positions, so lines come from the source itself: the k-th
 //! `<tr` in the text is the k-th `tr` element of the tree (true for every tag we emit, since the
 //! parser only ever invents `html`, `head`, `body` and `tbody`).
 
-use std::collections::HashMap;
+mod dom;
 
-use scraper::{ElementRef, Html, Node};
+use scraper::Html;
+
+use dom::Dom;
 
 use super::{Document, Reader};
 use crate::parse::blocks::{Block, LineIndex, Row, Table, tidy_text};
@@ -68,16 +71,51 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
 const TRACKED: &[&str] = &[
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "table", "tr",
 ];
+/// The index of `tr` in [`TRACKED`].
+const TR: usize = 10;
 
-/// Byte offsets of the opening tags we emit blocks for, per tag name, in source order.
+/// The index in [`TRACKED`] of a (lower-case) element name (a `match`: names are looked up for
+/// every element and every `<` of a page).
+fn tracked(name: &[u8]) -> Option<usize> {
+    Some(match name {
+        b"h1" => 0,
+        b"h2" => 1,
+        b"h3" => 2,
+        b"h4" => 3,
+        b"h5" => 4,
+        b"h6" => 5,
+        b"p" => 6,
+        b"li" => 7,
+        b"pre" => 8,
+        b"table" => 9,
+        b"tr" => TR,
+        _ => return None,
+    })
+}
+
+/// [`tracked`] for a tag name as written (any ASCII case).
+fn tracked_ignoring_case(name: &str) -> Option<usize> {
+    let mut lower = [0u8; 5];
+    let bytes = name.as_bytes();
+    if bytes.len() > lower.len() {
+        return None;
+    }
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    tracked(&lower[..bytes.len()])
+}
+
+/// Byte offsets of the opening tags we emit blocks for, per tag name (index in [`TRACKED`]), in
+/// source order.
 struct TagLines {
     index: LineIndex,
-    offsets: HashMap<&'static str, Vec<usize>>,
+    offsets: [Vec<usize>; TRACKED.len()],
 }
 
 impl TagLines {
     fn new(source: &str) -> Self {
-        let mut offsets: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut offsets: [Vec<usize>; TRACKED.len()] = Default::default();
         let bytes = source.as_bytes();
         for (at, _) in source.match_indices('<') {
             let name_len = bytes[at + 1..]
@@ -92,8 +130,8 @@ impl TagLines {
             ) {
                 continue;
             }
-            if let Some(tag) = TRACKED.iter().find(|t| t.eq_ignore_ascii_case(name)) {
-                offsets.entry(tag).or_default().push(at);
+            if let Some(tag) = tracked_ignoring_case(name) {
+                offsets[tag].push(at);
             }
         }
         Self {
@@ -103,8 +141,8 @@ impl TagLines {
     }
 
     /// Line of the `ordinal`-th `tag` element; past the end, the line of the last one seen.
-    fn line(&self, tag: &str, ordinal: usize) -> u32 {
-        let offsets = self.offsets.get(tag).map(Vec::as_slice).unwrap_or(&[]);
+    fn line(&self, tag: usize, ordinal: usize) -> u32 {
+        let offsets = self.offsets.get(tag).map_or(&[][..], Vec::as_slice);
         offsets
             .get(ordinal)
             .or(offsets.last())
@@ -114,30 +152,43 @@ impl TagLines {
 
 /// Parses an HTML page or fragment into blocks.
 pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
-    let document = Html::parse_document(source);
-    let lines = TagLines::new(source);
-    let mut counters: HashMap<&'static str, usize> = HashMap::new();
+    let dom = Dom::from_document(&Html::parse_document(source));
+    blocks(&dom, &TagLines::new(source))
+}
+
+/// The blocks of a parsed page, in document order.
+fn blocks(dom: &Dom, lines: &TagLines) -> Vec<Block> {
+    let mut counters = [0usize; TRACKED.len()];
+    // Whether a node sits inside a block we emit whole (a table cell, a list item, ...): its
+    // parent is such a block or sits inside one. Nodes come in document order, parents first.
+    let mut inside = vec![false; dom.len()];
     let mut blocks = Vec::new();
-    for element in document.root_element().descendent_elements() {
-        let name = element.value().name();
-        let Some(tag) = TRACKED.iter().copied().find(|t| *t == name) else {
+    for node in 0..dom.len() {
+        if let Some(parent) = dom.parent(node) {
+            let parent_inside = inside.get(parent).copied().unwrap_or(false);
+            inside[node] = parent_inside || dom.name(parent).is_some_and(holds_blocks);
+        }
+        let Some(name) = dom.name(node) else {
             continue;
         };
-        let ordinal = *counters.get(tag).unwrap_or(&0);
-        counters.insert(tag, ordinal + 1);
-        if inside_block(element) {
+        let Some(tag) = tracked(name.as_bytes()) else {
+            continue;
+        };
+        let ordinal = counters[tag];
+        counters[tag] += 1;
+        if inside.get(node).copied().unwrap_or(false) {
             continue;
         }
         let line = lines.line(tag, ordinal);
-        let text = || tidy_text(&element_text(element));
-        match tag {
+        let text = || tidy_text(&element_text(dom, node));
+        match name {
             "table" => {
-                let first_row = *counters.get("tr").unwrap_or(&0);
-                blocks.push(Block::Table(read_table(element, line, first_row, &lines)));
+                let first_row = counters[TR];
+                blocks.push(Block::Table(read_table(dom, node, line, first_row, lines)));
             }
             "pre" => blocks.push(Block::Code {
-                lang: code_language(element),
-                text: raw_text(element),
+                lang: code_language(dom, node),
+                text: raw_text(dom, node),
                 line,
             }),
             "li" => blocks.push(Block::Item { text: text(), line }),
@@ -157,41 +208,45 @@ pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
     blocks
 }
 
-/// Whether an element sits inside a block we already emit whole (a table cell, a list item, ...).
-fn inside_block(element: ElementRef<'_>) -> bool {
-    element.ancestors().filter_map(ElementRef::wrap).any(|a| {
-        matches!(a.value().name(), "table" | "li" | "pre" | "p")
-            || a.value().name().len() == 2 && a.value().name().starts_with('h')
-    })
+/// Whether elements named so are emitted whole, with everything inside them.
+fn holds_blocks(name: &str) -> bool {
+    matches!(name, "table" | "li" | "pre" | "p") || name.len() == 2 && name.starts_with('h')
 }
 
-fn read_table(table: ElementRef<'_>, line: u32, first_row: usize, lines: &TagLines) -> Table {
+/// The element children of `node` named `td` or `th`.
+fn cells(dom: &Dom, row: usize) -> Vec<usize> {
+    dom.children(row)
+        .filter(|&c| matches!(dom.name(c), Some("td" | "th")))
+        .collect()
+}
+
+fn read_table(dom: &Dom, table: usize, line: u32, first_row: usize, lines: &TagLines) -> Table {
     let mut result = Table {
         line,
         ..Table::default()
     };
-    let rows = table
-        .descendent_elements()
-        .filter(|e| e.value().name() == "tr")
-        .filter(|tr| nearest_table(*tr).is_some_and(|t| t.id() == table.id()));
+    let rows = dom
+        .subtree(table)
+        .filter(|&n| dom.name(n) == Some("tr"))
+        .filter(|&tr| nearest_table(dom, tr) == Some(table));
     for (k, tr) in rows.enumerate() {
-        let cells: Vec<ElementRef<'_>> = tr
-            .child_elements()
-            .filter(|c| matches!(c.value().name(), "td" | "th"))
-            .collect();
-        let is_header = !cells.is_empty() && cells.iter().all(|c| c.value().name() == "th");
-        let row_line = lines.line("tr", first_row + k);
+        let cells = cells(dom, tr);
+        let is_header = !cells.is_empty() && cells.iter().all(|&c| dom.name(c) == Some("th"));
+        let row_line = lines.line(TR, first_row + k);
         if is_header && result.header.is_empty() && result.rows.is_empty() {
-            result.header = cells.iter().map(|c| tidy_text(&element_text(*c))).collect();
+            result.header = cells
+                .iter()
+                .map(|&c| tidy_text(&element_text(dom, c)))
+                .collect();
             result.line = row_line;
             continue;
         }
-        let depth = cells.first().map_or(0, |c| indent_depth(*c));
+        let depth = cells.first().map_or(0, |&c| indent_depth(dom, c));
         let texts = cells
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                let text = tidy_text(&element_text(*c));
+            .map(|(i, &c)| {
+                let text = tidy_text(&element_text(dom, c));
                 if i == 0 {
                     strip_tree_glyphs(&text)
                 } else {
@@ -208,18 +263,15 @@ fn read_table(table: ElementRef<'_>, line: u32, first_row: usize, lines: &TagLin
     result
 }
 
-fn nearest_table(element: ElementRef<'_>) -> Option<ElementRef<'_>> {
-    element
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .find(|a| a.value().name() == "table")
+fn nearest_table(dom: &Dom, node: usize) -> Option<usize> {
+    dom.ancestors(node).find(|&a| dom.name(a) == Some("table"))
 }
 
 /// YApi draws nesting as `padding-left: 20px` per level.
-fn indent_depth(cell: ElementRef<'_>) -> u8 {
-    let padding = std::iter::once(cell)
-        .chain(cell.descendent_elements())
-        .filter_map(|e| e.value().attr("style"))
+fn indent_depth(dom: &Dom, cell: usize) -> u8 {
+    let padding = dom
+        .subtree(cell)
+        .filter_map(|n| dom.style(n))
         .find_map(|style| {
             let rest = style.split("padding-left:").nth(1)?;
             let number: String = rest
@@ -241,38 +293,34 @@ fn strip_tree_glyphs(text: &str) -> String {
 }
 
 /// Text of an element with `<br>` and block boundaries kept as line breaks.
-fn element_text(element: ElementRef<'_>) -> String {
+fn element_text(dom: &Dom, element: usize) -> String {
     let mut out = String::new();
-    push_text(element, &mut out);
+    push_text(dom, element, &mut out);
     out
 }
 
-fn push_text(element: ElementRef<'_>, out: &mut String) {
-    for child in element.children() {
-        match child.value() {
-            Node::Text(text) => out.push_str(text),
-            Node::Element(e) => {
-                if e.name() == "br" {
+fn push_text(dom: &Dom, element: usize, out: &mut String) {
+    for child in dom.children(element) {
+        match dom.name(child) {
+            None => out.push_str(dom.text(child).unwrap_or("")),
+            Some("br") => out.push('\n'),
+            Some(name) => {
+                let block = matches!(name, "p" | "div" | "li" | "tr" | "pre");
+                if block {
                     out.push('\n');
-                } else if let Some(child) = ElementRef::wrap(child) {
-                    let block = matches!(e.name(), "p" | "div" | "li" | "tr" | "pre");
-                    if block {
-                        out.push('\n');
-                    }
-                    push_text(child, out);
-                    if block {
-                        out.push('\n');
-                    }
+                }
+                push_text(dom, child, out);
+                if block {
+                    out.push('\n');
                 }
             }
-            _ => {}
         }
     }
 }
 
 /// Text of a `<pre>`, verbatim (entities decoded by the parser).
-fn raw_text(element: ElementRef<'_>) -> String {
-    let mut text: String = element.text().collect();
+fn raw_text(dom: &Dom, pre: usize) -> String {
+    let mut text: String = dom.subtree(pre).filter_map(|n| dom.text(n)).collect();
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -280,9 +328,9 @@ fn raw_text(element: ElementRef<'_>) -> String {
 }
 
 /// `<pre><code class="language-json">` → `json`.
-fn code_language(pre: ElementRef<'_>) -> Option<String> {
-    pre.descendent_elements()
-        .filter_map(|e| e.value().attr("class"))
+fn code_language(dom: &Dom, pre: usize) -> Option<String> {
+    dom.subtree(pre)
+        .filter_map(|n| dom.class(n))
         .flat_map(str::split_whitespace)
         .find_map(|class| class.strip_prefix("language-").map(str::to_owned))
 }

@@ -46,7 +46,11 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     let mut out = Builder::default();
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
-        out.event(event, index.line(range.start));
+        // Only opening tags start blocks: the others need no line (a binary search each).
+        match event {
+            Event::Start(tag) => out.start(tag, index.line(range.start)),
+            event => out.event(event),
+        }
     }
     out.blocks
 }
@@ -67,9 +71,9 @@ struct Builder {
 }
 
 impl Builder {
-    fn event(&mut self, event: Event<'_>, line: u32) {
+    /// Any event but [`Event::Start`] (see [`Builder::start`]).
+    fn event(&mut self, event: Event<'_>) {
         match event {
-            Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
             Event::Text(t) | Event::Code(t) => {
                 if self.strong_depth == 0 && !t.trim().is_empty() {
@@ -158,7 +162,9 @@ impl Builder {
             }
             TagEnd::TableCell => {
                 self.in_cell = false;
-                let cell = tidy_text(&std::mem::take(&mut self.text));
+                // `clear` rather than `take`: the buffer keeps its capacity for the next cell.
+                let cell = tidy_text(&self.text);
+                self.text.clear();
                 if let Some(row) = &mut self.row {
                     row.cells.push(cell);
                 }
@@ -191,7 +197,8 @@ impl Builder {
         let Some(&index) = self.items.last() else {
             return;
         };
-        let addition = tidy_text(&std::mem::take(&mut self.text));
+        let addition = tidy_text(&self.text);
+        self.text.clear();
         if let Some(Block::Item { text, .. }) = self.blocks.get_mut(index)
             && !addition.is_empty()
         {
@@ -206,39 +213,41 @@ impl Builder {
         let Some(open) = self.open.take() else {
             return;
         };
-        let raw = std::mem::take(&mut self.text);
+        if let Open::Code { lang, line } = open {
+            // A fenced block inside a list item belongs to the page, not to the item text.
+            self.blocks.push(Block::Code {
+                lang,
+                text: std::mem::take(&mut self.text),
+                line,
+            });
+            return;
+        }
+        // The other blocks keep a tidied copy; the buffer is cleared and reused.
         match open {
             Open::Heading { level, line } => self.blocks.push(Block::Heading {
                 level,
-                text: tidy_text(&raw).replace('\n', " "),
+                text: tidy_text(&self.text).replace('\n', " "),
                 line,
             }),
             Open::Paragraph { line } => {
-                let text = tidy_text(&raw);
-                if text.is_empty() {
-                    return;
+                let text = tidy_text(&self.text);
+                if !text.is_empty() {
+                    self.blocks.push(if self.only_strong {
+                        Block::Label { text, line }
+                    } else {
+                        Block::Paragraph { text, line }
+                    });
                 }
-                self.blocks.push(if self.only_strong {
-                    Block::Label { text, line }
-                } else {
-                    Block::Paragraph { text, line }
-                });
-            }
-            Open::Code { lang, line } => {
-                // A fenced block inside a list item belongs to the page, not to the item text.
-                self.blocks.push(Block::Code {
-                    lang,
-                    text: raw,
-                    line,
-                });
             }
             Open::Html { line } => {
-                for mut block in html::read_fragment(&raw) {
+                for mut block in html::read_fragment(&self.text) {
                     block.shift_lines(line.saturating_sub(1));
                     self.blocks.push(block);
                 }
             }
+            Open::Code { .. } => {}
         }
+        self.text.clear();
     }
 }
 

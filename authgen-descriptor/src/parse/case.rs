@@ -1,0 +1,130 @@
+//! Lower-casing and substring tests for the short texts the extractors classify (headings,
+//! labels, cells), with the same results as `str::to_lowercase` and `str::contains`.
+//!
+//! Pages are mostly Chinese: `str::to_lowercase` looks every CJK character up in the Unicode
+//! case tables and always allocates, and `str::contains` sets up a two-way searcher per call.
+//! Both showed up at the top of the profiles, called thousands of times per page.
+
+use std::borrow::Cow;
+
+/// Whether `c` is outside ASCII and has no lower-case mapping other than itself, in blocks that
+/// pages use a lot (CJK, CJK and full-width punctuation, box drawing, Latin-1 signs). Checked
+/// against the Unicode tables for every character of these ranges by a test below.
+fn is_caseless(c: char) -> bool {
+    matches!(c,
+        '\u{a0}'..='\u{bf}'
+        | '\u{2000}'..='\u{206f}'
+        | '\u{2500}'..='\u{257f}'
+        | '\u{3000}'..='\u{303f}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ff00}'..='\u{ff20}'
+        | '\u{ff3b}'..='\u{ff40}'
+        | '\u{ff5b}'..='\u{ffef}')
+}
+
+/// Exactly `text.to_lowercase()`, without allocating when nothing changes and without the
+/// Unicode tables for ASCII and caseless characters.
+pub(crate) fn lowercase(text: &str) -> Cow<'_, str> {
+    let mut upper = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            upper |= c.is_ascii_uppercase();
+        } else if !is_caseless(c) {
+            // Cased letters (and the context-dependent final sigma): the standard way.
+            return Cow::Owned(text.to_lowercase());
+        }
+    }
+    if upper {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Pushes the lower case of `c` (as `char::to_lowercase` gives it) onto `out`.
+pub(crate) fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if is_caseless(c) {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// Exactly `haystack.contains(needle)`, quicker for the short texts compared here: each window
+/// is compared only when its first and last bytes match (UTF-8 matches only at character
+/// boundaries, so bytes are enough).
+pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let (Some(&first), Some(&last)) = (n.first(), n.last()) else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    h.windows(n.len())
+        .any(|w| w[0] == first && w[n.len() - 1] == last && w == n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caseless_ranges_have_no_case_mapping() {
+        for c in (0u32..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| is_caseless(*c))
+        {
+            assert!(!c.is_ascii());
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn same_as_the_standard_library() {
+        for text in [
+            "",
+            "Path：",
+            "请求参数",
+            "Response 示例",
+            "ΣΑΣ Σ",
+            "İstanbul",
+            "\u{212a}elvin",
+            "ＡＢＣ ｘ",
+            "├─ accessToken",
+            "abc",
+            "MiXeD ascii",
+        ] {
+            assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+            let mut pushed = String::new();
+            for c in text.chars() {
+                push_lowercase(&mut pushed, c);
+            }
+            assert_eq!(
+                pushed,
+                text.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+            );
+            for needle in [
+                "",
+                "a",
+                "参数",
+                "示例",
+                "Σ",
+                "ccess",
+                "abc",
+                "请求参数x",
+                "ΣΑ",
+            ] {
+                assert_eq!(
+                    contains(text, needle),
+                    text.contains(needle),
+                    "{text} {needle}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! A read page prepared for the extractors: each block's context, each table's column kinds and
+//! each code block's JSON sample, worked out once per page.
+//!
+//! Every endpoint of a page and every extractor (facts, request, response, envelope) looks at the
+//! same blocks; before this cache each of them re-classified the table headers, re-parsed the
+//! JSON samples and cloned the heading and label strings of every block.
+
+use std::cell::OnceCell;
+
+use serde_json::Value;
+
+use super::text::sample_json;
+use crate::model::Source;
+use crate::parse::blocks::{Block, Table};
+use crate::parse::read::Document;
+use crate::parse::vocab::{self, Column, Section};
+
+/// The section and label a block sits under (borrowed from the page's blocks).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Context<'a> {
+    pub section: Option<Section>,
+    pub label: Option<&'a str>,
+    pub heading: Option<&'a str>,
+}
+
+/// A page with the context of each block, shared by the extractors.
+pub(crate) struct Page<'a> {
+    pub doc: &'a Document,
+    pub context: Vec<Context<'a>>,
+    /// The column kinds of each table block (`None` for other blocks).
+    columns: Vec<Option<Columns>>,
+    /// The JSON of each code block, parsed on first use.
+    samples: Vec<OnceCell<Option<Value>>>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        Self {
+            doc,
+            context: contexts(&doc.blocks),
+            columns: doc
+                .blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Table(table) => Some(Columns::new(table)),
+                    _ => None,
+                })
+                .collect(),
+            samples: doc.blocks.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    pub fn source(&self, line: u32) -> Source {
+        Source {
+            page: self.doc.page.clone(),
+            line,
+        }
+    }
+
+    pub fn section(&self, index: usize) -> Section {
+        self.context
+            .get(index)
+            .and_then(|c| c.section)
+            .unwrap_or(Section::Other)
+    }
+
+    /// The label a block sits under, else its heading (how examples are titled).
+    pub fn label_or_heading(&self, index: usize) -> Option<String> {
+        self.context
+            .get(index)
+            .and_then(|c| c.label.or(c.heading))
+            .map(str::to_owned)
+    }
+
+    /// The classified columns of the table at `index` (`None` when the block is not a table).
+    pub fn columns(&self, index: usize) -> Option<&Columns> {
+        self.columns.get(index).and_then(Option::as_ref)
+    }
+
+    /// [`sample_json`] of the code block at `index` (`None` for other blocks).
+    pub fn sample(&self, index: usize) -> Option<&Value> {
+        let Some(Block::Code { text, .. }) = self.doc.blocks.get(index) else {
+            return None;
+        };
+        self.samples
+            .get(index)?
+            .get_or_init(|| sample_json(text))
+            .as_ref()
+    }
+}
+
+/// Assigns each block the section of the nearest heading and the label (bold line, short
+/// paragraph, tab title) that follows it. A heading's own context holds its own section.
+fn contexts(blocks: &[Block]) -> Vec<Context<'_>> {
+    let mut current = Context::default();
+    let mut heading_section = None;
+    blocks
+        .iter()
+        .map(|block| {
+            match block {
+                Block::Heading { text, .. } => {
+                    let section = vocab::section(text);
+                    heading_section = Some(section);
+                    current = Context {
+                        section: Some(section),
+                        label: None,
+                        heading: Some(text),
+                    };
+                }
+                Block::Label { text, .. } => set_label(&mut current, heading_section, text),
+                Block::Paragraph { text, .. } if is_short_label(text) => {
+                    set_label(&mut current, heading_section, text);
+                }
+                _ => {}
+            }
+            current
+        })
+        .collect()
+}
+
+fn set_label<'a>(current: &mut Context<'a>, heading_section: Option<Section>, text: &'a str) {
+    let section = vocab::section(text);
+    current.label = Some(text);
+    current.section = match (section, heading_section) {
+        // `**Headers**` under 请求参数 refines the location; an unknown label keeps the heading's section.
+        (Section::Other, h) => h,
+        (s, _) => Some(s),
+    };
+}
+
+fn is_short_label(text: &str) -> bool {
+    !text.contains('\n')
+        && text.chars().count() <= 20
+        && !text.contains(['。', '，', ',', '.', ':', '：'])
+}
+
+/// A column-classified table.
+pub(crate) struct Columns {
+    pub kinds: Vec<Option<Column>>,
+}
+
+impl Columns {
+    pub fn new(table: &Table) -> Self {
+        Self {
+            kinds: table.header.iter().map(|h| vocab::column(h)).collect(),
+        }
+    }
+
+    pub fn has(&self, column: Column) -> bool {
+        self.kinds.contains(&Some(column))
+    }
+
+    /// The cell of `column` in `cells`, trimmed, `None` when blank or absent.
+    pub fn cell<'c>(&self, cells: &'c [String], column: Column) -> Option<&'c str> {
+        let index = self.kinds.iter().position(|k| *k == Some(column))?;
+        cells.get(index).map(|c| c.trim()).filter(|c| !c.is_empty())
+    }
+
+    pub fn is_field_table(&self) -> bool {
+        self.has(Column::Name)
+            && (self.has(Column::Type)
+                || self.has(Column::Required)
+                || self.has(Column::Description))
+    }
+}

@@ -1,0 +1,256 @@
+//! The small tree the HTML reader walks: elements (name, `style`, `class`) and text, nothing else.
+//!
+//! Nodes sit in one vector in document order (pre-order) and strings in one buffer, so building
+//! and walking a page costs a few allocations instead of one per node and attribute. Each node
+//! knows where its subtree ends, which gives children, descendants and text without recursion.
+//!
+//! It is a copy of html5ever's tree (through scraper) made by [`Dom::from_document`], so that the
+//! reader's walks (ancestors, cells, text) are index arithmetic rather than pointer chasing.
+
+use scraper::{ElementRef, Html, Node as HtmlNode};
+
+/// A byte range of [`Dom::buf`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// One node: an element (with a name) or a text node (without).
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// The parent's index; `None` for the root.
+    parent: Option<u32>,
+    /// One past the last node of this node's subtree.
+    end: u32,
+    /// The element's local name (`None` for text).
+    name: Option<Span>,
+    /// The text of a text node.
+    text: Span,
+    /// The first `style` attribute.
+    style: Option<Span>,
+    /// The first `class` attribute.
+    class: Option<Span>,
+}
+
+/// A parsed page: the `html` element (index 0) and everything under it.
+#[derive(Debug, Default)]
+pub(super) struct Dom {
+    nodes: Vec<Node>,
+    buf: String,
+}
+
+/// An element about to be added: name and the two attributes the reader uses.
+pub(super) struct NewElement<'a> {
+    pub name: &'a str,
+    pub style: Option<&'a str>,
+    pub class: Option<&'a str>,
+}
+
+impl Dom {
+    fn store(&mut self, text: &str) -> Span {
+        let start = self.offset();
+        self.buf.push_str(text);
+        Span {
+            start,
+            end: self.offset(),
+        }
+    }
+
+    fn offset(&self) -> u32 {
+        u32::try_from(self.buf.len()).unwrap_or(u32::MAX)
+    }
+
+    fn str(&self, span: Span) -> &str {
+        self.buf
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    fn node(&self, index: usize) -> Option<&Node> {
+        self.nodes.get(index)
+    }
+
+    fn next_index(&self) -> u32 {
+        u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Appends an element as the last child of `parent` and returns its index; it stays open
+    /// (its subtree grows) until [`Dom::close`].
+    pub fn open(&mut self, parent: Option<u32>, element: &NewElement<'_>) -> u32 {
+        let index = self.next_index();
+        let name = Some(self.store(element.name));
+        let style = element.style.map(|s| self.store(s));
+        let class = element.class.map(|s| self.store(s));
+        self.nodes.push(Node {
+            parent,
+            end: index.saturating_add(1),
+            name,
+            text: Span::default(),
+            style,
+            class,
+        });
+        index
+    }
+
+    /// Ends the subtree of an element opened with [`Dom::open`] at the current last node.
+    pub fn close(&mut self, index: u32) {
+        let end = self.next_index();
+        if let Some(node) = self.nodes.get_mut(index as usize) {
+            node.end = end;
+        }
+    }
+
+    /// Appends text as the last child of `parent`, joined to a text node right before it (as
+    /// html5ever's tree sink does).
+    pub fn push_text(&mut self, parent: u32, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let buf_end = self.offset();
+        if let Some(last) = self.nodes.last_mut()
+            && last.name.is_none()
+            && last.parent == Some(parent)
+        {
+            if last.text.end == buf_end {
+                self.buf.push_str(text);
+                last.text.end = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
+                return;
+            }
+            // Not at the end of the buffer (never the case when nodes are added in order):
+            // move the earlier text to the end first.
+            let earlier = last.text;
+            let start = buf_end;
+            let copy = self.str(earlier).to_owned();
+            self.buf.push_str(&copy);
+            self.buf.push_str(text);
+            let end = self.offset();
+            if let Some(last) = self.nodes.last_mut() {
+                last.text = Span { start, end };
+            }
+            return;
+        }
+        let index = self.next_index();
+        let span = self.store(text);
+        self.nodes.push(Node {
+            parent: Some(parent),
+            end: index.saturating_add(1),
+            name: None,
+            text: span,
+            style: None,
+            class: None,
+        });
+    }
+
+    /// The tree of an html5ever document (its root element and everything below), keeping only
+    /// what the reader looks at: element names, `style` and `class`, and text.
+    pub fn from_document(document: &Html) -> Self {
+        let root = document.root_element();
+        let mut dom = Self::default();
+        // The open elements: html5ever's node and ours.
+        let mut open: Vec<(ElementRef<'_>, u32)> = Vec::new();
+        for node in root.descendants() {
+            // Pre-order: the elements still open that are not this node's parent are done.
+            let parent = node.parent().map(|p| p.id());
+            while let Some((element, index)) = open.last() {
+                if Some(element.id()) == parent {
+                    break;
+                }
+                dom.close(*index);
+                open.pop();
+            }
+            let parent_index = open.last().map(|(_, index)| *index);
+            match node.value() {
+                HtmlNode::Element(e) => {
+                    let index = dom.open(
+                        parent_index,
+                        &NewElement {
+                            name: e.name(),
+                            style: e.attr("style"),
+                            class: e.attr("class"),
+                        },
+                    );
+                    if let Some(element) = ElementRef::wrap(node) {
+                        open.push((element, index));
+                    }
+                }
+                HtmlNode::Text(text) => {
+                    if let Some(parent) = parent_index {
+                        dom.push_text(parent, text);
+                    }
+                }
+                // Comments, doctypes and processing instructions are not read.
+                _ => {}
+            }
+        }
+        while let Some((_, index)) = open.pop() {
+            dom.close(index);
+        }
+        dom
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The element name of node `index` (`None` for text).
+    pub fn name(&self, index: usize) -> Option<&str> {
+        let span = self.node(index)?.name?;
+        Some(self.str(span))
+    }
+
+    /// The text of node `index` (`None` for elements).
+    pub fn text(&self, index: usize) -> Option<&str> {
+        let node = self.node(index)?;
+        match node.name {
+            None => Some(self.str(node.text)),
+            Some(_) => None,
+        }
+    }
+
+    /// The `style` attribute of element `index`.
+    pub fn style(&self, index: usize) -> Option<&str> {
+        Some(self.str(self.node(index)?.style?))
+    }
+
+    /// The `class` attribute of element `index`.
+    pub fn class(&self, index: usize) -> Option<&str> {
+        Some(self.str(self.node(index)?.class?))
+    }
+
+    /// The parent of node `index`.
+    pub fn parent(&self, index: usize) -> Option<usize> {
+        self.node(index)?.parent.map(|p| p as usize)
+    }
+
+    /// Node `index` and all nodes below it, in document order.
+    pub fn subtree(&self, index: usize) -> std::ops::Range<usize> {
+        let end = self.node(index).map_or(index, |n| n.end as usize);
+        index..end.max(index)
+    }
+
+    /// The children of node `index`, in order.
+    pub fn children(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let range = self.subtree(index);
+        let mut next = range.start + 1;
+        std::iter::from_fn(move || {
+            if next >= range.end {
+                return None;
+            }
+            let child = next;
+            next = self.subtree(child).end.max(child + 1);
+            Some(child)
+        })
+    }
+
+    /// The ancestors of node `index`, nearest first.
+    pub fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut current = self.parent(index);
+        std::iter::from_fn(move || {
+            let node = current?;
+            current = self.parent(node);
+            Some(node)
+        })
+    }
+}
