@@ -250,6 +250,23 @@ async fn anyweb_form_as_the_manifest_settled_and_json_as_the_page_said() {
         matches!(&err, Error::Provider { code, .. } if code == "4001"),
         "{err}"
     );
+    // The same form as multipart/form-data: accepted, a token issued.
+    static AS_MULTIPART: auth_runtime::EndpointSpec = auth_runtime::EndpointSpec {
+        encoding: auth_runtime::spec::Encoding::Multipart,
+        ..anyweb::AnywebClient::SERVICE_TOKEN
+    };
+    let body = client
+        .session()
+        .call(&AS_MULTIPART, &Params::new())
+        .await
+        .unwrap();
+    assert_eq!(body["code"], 1000, "{body}");
+    assert!(
+        body["data"]["serviceToken"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert_eq!(fake.count("/service/serviceToken"), 3);
 }
 
 #[tokio::test]
