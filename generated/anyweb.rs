@@ -88,6 +88,7 @@ impl AnywebClient {
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.serviceToken",
             scheme_included: ::core::option::Option::None,
+            invalidates_previous: false,
         }),
         expiry: &[
             ::auth_runtime::spec::ExpirySpec {

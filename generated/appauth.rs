@@ -95,6 +95,7 @@ impl AppauthClient {
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "result.accessToken",
             scheme_included: ::core::option::Option::None,
+            invalidates_previous: false,
         }),
         expiry: &[
             ::auth_runtime::spec::ExpirySpec {

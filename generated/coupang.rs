@@ -88,6 +88,7 @@ impl CoupangClient {
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "accessToken",
             scheme_included: ::core::option::Option::Some("Bearer"),
+            invalidates_previous: false,
         }),
         expiry: &[
             ::auth_runtime::spec::ExpirySpec {

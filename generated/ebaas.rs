@@ -98,6 +98,7 @@ impl EbaasClient {
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.access_token",
             scheme_included: ::core::option::Option::None,
+            invalidates_previous: false,
         }),
         expiry: &[
             ::auth_runtime::spec::ExpirySpec {
@@ -156,6 +157,7 @@ impl EbaasClient {
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.service_ticket",
             scheme_included: ::core::option::Option::None,
+            invalidates_previous: false,
         }),
         expiry: &[
             ::auth_runtime::spec::ExpirySpec {

@@ -64,7 +64,8 @@ pub struct CachePolicy {
     /// classic `access_token`). Then a due token is never served while its replacement is
     /// fetched (the fetch would invalidate it), refresh times carry no jitter so every instance
     /// of a fleet agrees on them, and a shared store's lease is required rather than an
-    /// optimisation. Default `false`.
+    /// optimisation. Default `false`; a session turns it on for endpoints whose descriptor says
+    /// so (the manifest's `token_invalidates_previous`).
     pub fetch_invalidates_previous: bool,
     /// How long a fleet-wide fetch lease lasts unless released: longer than a fetch with all its
     /// retries can take (default 60 s). When its holder dies, another instance takes over after it.

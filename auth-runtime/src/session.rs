@@ -119,6 +119,13 @@ impl SessionBuilder {
                         spec,
                         key,
                     };
+                    // The descriptor's fact about the provider holds whatever the policy says;
+                    // a policy can only add the setting for providers the descriptor is silent on.
+                    let policy = CachePolicy {
+                        fetch_invalidates_previous: policy.fetch_invalidates_previous
+                            || spec.token.is_some_and(|t| t.invalidates_previous),
+                        ..policy
+                    };
                     (
                         spec.name,
                         TokenCache::new(source, Arc::clone(&clock), Arc::clone(&store), policy),

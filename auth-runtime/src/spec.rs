@@ -117,6 +117,11 @@ pub struct TokenSpec {
     pub path: &'static str,
     /// Scheme the value already carries (`Bearer`).
     pub scheme_included: Option<&'static str>,
+    /// Whether issuing a new token revokes the previous one (the manifest's
+    /// `token_invalidates_previous`). Sessions then set
+    /// [`CachePolicy::fetch_invalidates_previous`](crate::CachePolicy::fetch_invalidates_previous)
+    /// for this endpoint's cache.
+    pub invalidates_previous: bool,
 }
 
 /// A documented error code.

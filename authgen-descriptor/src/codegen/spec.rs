@@ -83,7 +83,12 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
         Some(t) => {
             let path = &t.path;
             let scheme = opt_str(t.scheme_included.as_deref());
-            quote!(::core::option::Option::Some(#s::TokenSpec { path: #path, scheme_included: #scheme }))
+            let invalidates = descriptor.token_invalidates_previous;
+            quote!(::core::option::Option::Some(#s::TokenSpec {
+                path: #path,
+                scheme_included: #scheme,
+                invalidates_previous: #invalidates,
+            }))
         }
     };
     let expiry = e.expiry.iter().map(|x| {

@@ -459,3 +459,50 @@ async fn plain_http_to_a_remote_host_is_refused_before_any_request() {
         .is_ok()
     );
 }
+
+/// appauth's token endpoint as a descriptor with `token_invalidates_previous = true` would
+/// generate it.
+static APPAUTH_INVALIDATING: auth_runtime::EndpointSpec = auth_runtime::EndpointSpec {
+    token: Some(auth_runtime::spec::TokenSpec {
+        path: "result.accessToken",
+        scheme_included: None,
+        invalidates_previous: true,
+    }),
+    ..appauth::AppauthClient::GET_ACCESS_TOKEN
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_due_token_is_served_while_refreshing_unless_fetches_invalidate_it() {
+    let fake = fake_providers::FakeProviders::start(
+        fake_providers::Config::default().with_invalidate_previous(Provider::Appauth, true),
+    )
+    .await
+    .unwrap();
+    let credentials = Params::new()
+        .text("appId", c::APPAUTH_APP_ID)
+        .secret("appSecret", SecretString::from(c::APPAUTH_APP_SECRET));
+    for (spec, invalidating) in [
+        (&appauth::AppauthClient::GET_ACCESS_TOKEN, false),
+        (&APPAUTH_INVALIDATING, true),
+    ] {
+        let specs: &'static [&'static auth_runtime::EndpointSpec] = Box::leak(Box::new([spec]));
+        let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+        let session = auth_runtime::Session::builder(http(), specs, "test", fake.base_url())
+            .credentials(credentials.clone())
+            .clock(clock.clone())
+            .build()
+            .unwrap();
+        let first = session.token("get_access_token").await.unwrap();
+        // Past the refresh time (80 % of 7200 s), well before expiry.
+        clock.advance(SignedDuration::from_secs(6000));
+        let fetched_before = fake.count("/auth/getAccessToken");
+        let second = session.token("get_access_token").await.unwrap();
+        if invalidating {
+            // Serving it would hand out a token the refresh is about to revoke: wait instead.
+            assert!(!second.same_as(&first), "a fresh token, not the due one");
+            assert_eq!(fake.count("/auth/getAccessToken"), fetched_before + 1);
+        } else {
+            assert!(second.same_as(&first), "the due token, served at once");
+        }
+    }
+}
