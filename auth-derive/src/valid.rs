@@ -28,12 +28,17 @@ pub fn credentials(
     };
     let candidates = credential_candidates(descriptor);
     let mut out = Vec::new();
+    // Names already suggested for a misspelt field: one mistake, one error, so they are not
+    // reported missing as well.
+    let mut suggested: Vec<&str> = Vec::new();
     for field in &fields {
         let Some(ident) = &field.ident else { continue };
         let name = ident.to_string();
         let Some(candidate) = candidates.iter().find(|c| c.field == name) else {
             let names: Vec<&str> = candidates.iter().map(|c| c.field.as_str()).collect();
-            let hint = nearest(&name, &names).map_or_else(
+            let near = nearest(&name, &names);
+            suggested.extend(near);
+            let hint = near.map_or_else(
                 || format!(" (its parameters: {})", names.join(", ")),
                 |n| format!(" (did you mean `{n}`?)"),
             );
@@ -68,6 +73,7 @@ pub fn credentials(
     }
     for required in default_credentials(descriptor) {
         if !out.iter().any(|c| c.field == required.field)
+            && !suggested.contains(&required.field.as_str())
             && !fields
                 .iter()
                 .any(|f| f.ident.as_ref().is_some_and(|i| *i == required.field))
