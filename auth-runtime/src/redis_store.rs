@@ -212,10 +212,6 @@ impl RedisStore {
     }
 }
 
-fn unix_ms(t: Timestamp) -> i64 {
-    t.as_millisecond()
-}
-
 impl TokenStore for RedisStore {
     fn load<'a>(&'a self, key: &'a CacheKey, now: Timestamp) -> BoxFuture<'a, Option<StoredToken>> {
         Box::pin(async move {
@@ -257,8 +253,8 @@ impl TokenStore for RedisStore {
             let mut invocation = self.save_script.key(self.redis_key(key));
             invocation
                 .arg(token.value.expose_secret())
-                .arg(unix_ms(token.issued_at))
-                .arg(unix_ms(token.expires_at))
+                .arg(token.issued_at.as_millisecond())
+                .arg(token.expires_at.as_millisecond())
                 .arg(ttl_ms as i64);
             let stored: Option<i64> = self
                 .bounded("save", invocation.invoke_async(&mut connection))

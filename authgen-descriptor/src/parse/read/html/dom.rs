@@ -40,13 +40,6 @@ pub(super) struct Dom {
     buf: String,
 }
 
-/// An element about to be added: name and the two attributes the reader uses.
-pub(super) struct NewElement<'a> {
-    pub name: &'a str,
-    pub style: Option<&'a str>,
-    pub class: Option<&'a str>,
-}
-
 impl Dom {
     fn store(&mut self, text: &str) -> Span {
         let start = self.offset();
@@ -77,11 +70,17 @@ impl Dom {
 
     /// Appends an element as the last child of `parent` and returns its index; it stays open
     /// (its subtree grows) until [`Dom::close`].
-    pub fn open(&mut self, parent: Option<u32>, element: &NewElement<'_>) -> u32 {
+    fn open(
+        &mut self,
+        parent: Option<u32>,
+        name: &str,
+        style: Option<&str>,
+        class: Option<&str>,
+    ) -> u32 {
         let index = self.next_index();
-        let name = Some(self.store(element.name));
-        let style = element.style.map(|s| self.store(s));
-        let class = element.class.map(|s| self.store(s));
+        let name = Some(self.store(name));
+        let style = style.map(|s| self.store(s));
+        let class = class.map(|s| self.store(s));
         self.nodes.push(Node {
             parent,
             end: index.saturating_add(1),
@@ -94,42 +93,16 @@ impl Dom {
     }
 
     /// Ends the subtree of an element opened with [`Dom::open`] at the current last node.
-    pub fn close(&mut self, index: u32) {
+    fn close(&mut self, index: u32) {
         let end = self.next_index();
         if let Some(node) = self.nodes.get_mut(index as usize) {
             node.end = end;
         }
     }
 
-    /// Appends text as the last child of `parent`, joined to a text node right before it (as
-    /// html5ever's tree sink does).
-    pub fn push_text(&mut self, parent: u32, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let buf_end = self.offset();
-        if let Some(last) = self.nodes.last_mut()
-            && last.name.is_none()
-            && last.parent == Some(parent)
-        {
-            if last.text.end == buf_end {
-                self.buf.push_str(text);
-                last.text.end = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
-                return;
-            }
-            // Not at the end of the buffer (never the case when nodes are added in order):
-            // move the earlier text to the end first.
-            let earlier = last.text;
-            let start = buf_end;
-            let copy = self.str(earlier).to_owned();
-            self.buf.push_str(&copy);
-            self.buf.push_str(text);
-            let end = self.offset();
-            if let Some(last) = self.nodes.last_mut() {
-                last.text = Span { start, end };
-            }
-            return;
-        }
+    /// Appends a text node as the last child of `parent` (html5ever has already joined
+    /// adjacent text).
+    fn push_text(&mut self, parent: u32, text: &str) {
         let index = self.next_index();
         let span = self.store(text);
         self.nodes.push(Node {
@@ -162,14 +135,7 @@ impl Dom {
             let parent_index = open.last().map(|(_, index)| *index);
             match node.value() {
                 HtmlNode::Element(e) => {
-                    let index = dom.open(
-                        parent_index,
-                        &NewElement {
-                            name: e.name(),
-                            style: e.attr("style"),
-                            class: e.attr("class"),
-                        },
-                    );
+                    let index = dom.open(parent_index, e.name(), e.attr("style"), e.attr("class"));
                     if let Some(element) = ElementRef::wrap(node) {
                         open.push((element, index));
                     }
