@@ -101,21 +101,25 @@ fn check_endpoint(
 }
 
 /// Reads the descriptor: relative to `CARGO_MANIFEST_DIR`, else to the nearest parent folder
-/// that has it (so a workspace member can name `specs/...` at the workspace root).
+/// that has it (so a workspace member can name `specs/...` at the workspace root), else to
+/// `AUTHGEN_SPEC_DIR` (for crates built outside the source tree, such as trybuild's under a
+/// shared `CARGO_TARGET_DIR`; this workspace sets it in `.cargo/config.toml`).
 fn load(spec: &syn::LitStr) -> Result<(Descriptor, PathBuf), syn::Error> {
     let relative = spec.value();
     let base = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_default();
+    let extra = std::env::var_os("AUTHGEN_SPEC_DIR").map(PathBuf::from);
     let found = base
         .ancestors()
+        .chain(extra.as_deref())
         .map(|dir| dir.join(&relative))
         .find(|p| p.is_file());
     let Some(path) = found else {
         return Err(syn::Error::new(
             spec.span(),
             format!(
-                "cannot find descriptor `{relative}` (looked in CARGO_MANIFEST_DIR and its parents): run `cargo xtask regen`"
+                "cannot find descriptor `{relative}` (looked in CARGO_MANIFEST_DIR, its parents and AUTHGEN_SPEC_DIR): run `cargo xtask regen`"
             ),
         ));
     };
