@@ -119,24 +119,28 @@ fn main() {
     }
     let (a, b) = (median(ours), median(bare));
     if std::env::var_os("PAGES_BENCH_STAGES").is_some() {
-        for (name, ext) in [("md", "md"), ("json", "json"), ("mdx", "mdx")] {
-            let start = Instant::now();
-            for (text, e) in corpus.iter().filter(|(_, e)| *e == ext) {
-                black_box(authgen_descriptor::parse::read::read_page("bench", Some(e), text).ok());
-            }
-            let read = start.elapsed().as_secs_f64() * 1000.0;
-            let start = Instant::now();
-            for (text, e) in corpus.iter().filter(|(_, e)| *e == ext) {
-                black_box(describe_text("bench", Some(e), text));
-            }
-            let full = start.elapsed().as_secs_f64() * 1000.0;
-            let start = Instant::now();
-            for (text, _) in corpus.iter().filter(|(_, e)| *e == ext) {
-                black_box(Parser::new_ext(text, Options::ENABLE_TABLES).count());
-            }
-            println!(
-                "{name}: read {read:.1} ms, read+extract {full:.1} ms, pulldown {:.1} ms",
+        // Per seed: reading alone, reading and extraction, and pulldown's parse of the same pages.
+        for (seed, chunk) in seeds.iter().zip(corpus.chunks(variants)) {
+            let time = |f: &dyn Fn(&str, &str)| {
+                let start = Instant::now();
+                for (text, ext) in chunk {
+                    f(text, ext);
+                }
                 start.elapsed().as_secs_f64() * 1000.0
+            };
+            let read = time(&|t, e| {
+                black_box(authgen_descriptor::parse::read::read_page("bench", Some(e), t).ok());
+            });
+            let full = time(&|t, e| {
+                black_box(describe_text("bench", Some(e), t));
+            });
+            let bare = time(&|t, _| {
+                black_box(Parser::new_ext(t, Options::ENABLE_TABLES).count());
+            });
+            println!(
+                "{}: read {read:.1} ms, read+extract {full:.1} ms, pulldown {bare:.1} ms ({:.1}x)",
+                seed.0,
+                full / bare
             );
         }
     }

@@ -1,18 +1,14 @@
-//! HTML pages and fragments: parsed by html5ever (through scraper), copied into a small
-//! index-based tree (`dom`) that is cheap to walk, then walked into blocks.
-//!
-//! html5ever does not report source positions, so lines come from the source itself: the k-th
-//! `<tr` in the text is the k-th `tr` element of the tree (true for every tag we emit, since the
-//! parser only ever invents `html`, `head`, `body` and `tbody`).
+//! HTML pages and fragments: parsed by html5ever into a small tree (`sink`) that records the line
+//! of every element's tag, copied into an index-based tree (`dom`) that is cheap to walk, then
+//! walked into blocks.
 
 mod dom;
-
-use scraper::Html;
+mod sink;
 
 use dom::Dom;
 
 use super::{Document, Reader};
-use crate::parse::blocks::{Block, LineIndex, Row, Table, tidy_text};
+use crate::parse::blocks::{Block, Row, Table, tidy_text};
 use crate::parse::diagnostics::Diagnostic;
 
 /// Reads `.html` pages and text that starts like HTML.
@@ -68,97 +64,13 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
     inner == "br"
 }
 
-const TRACKED: &[&str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "table", "tr",
-];
-/// The index of `tr` in [`TRACKED`].
-const TR: usize = 10;
-
-/// The index in [`TRACKED`] of a (lower-case) element name (a `match`: names are looked up for
-/// every element and every `<` of a page).
-fn tracked(name: &[u8]) -> Option<usize> {
-    Some(match name {
-        b"h1" => 0,
-        b"h2" => 1,
-        b"h3" => 2,
-        b"h4" => 3,
-        b"h5" => 4,
-        b"h6" => 5,
-        b"p" => 6,
-        b"li" => 7,
-        b"pre" => 8,
-        b"table" => 9,
-        b"tr" => TR,
-        _ => return None,
-    })
-}
-
-/// [`tracked`] for a tag name as written (any ASCII case).
-fn tracked_ignoring_case(name: &str) -> Option<usize> {
-    let mut lower = [0u8; 5];
-    let bytes = name.as_bytes();
-    if bytes.len() > lower.len() {
-        return None;
-    }
-    for (l, b) in lower.iter_mut().zip(bytes) {
-        *l = b.to_ascii_lowercase();
-    }
-    tracked(&lower[..bytes.len()])
-}
-
-/// Byte offsets of the opening tags we emit blocks for, per tag name (index in [`TRACKED`]), in
-/// source order.
-struct TagLines {
-    index: LineIndex,
-    offsets: [Vec<usize>; TRACKED.len()],
-}
-
-impl TagLines {
-    fn new(source: &str) -> Self {
-        let mut offsets: [Vec<usize>; TRACKED.len()] = Default::default();
-        let bytes = source.as_bytes();
-        for (at, _) in source.match_indices('<') {
-            let name_len = bytes[at + 1..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
-            let name = &source[at + 1..at + 1 + name_len];
-            let boundary = bytes.get(at + 1 + name_len).copied();
-            if !matches!(
-                boundary,
-                None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/')
-            ) {
-                continue;
-            }
-            if let Some(tag) = tracked_ignoring_case(name) {
-                offsets[tag].push(at);
-            }
-        }
-        Self {
-            index: LineIndex::new(source),
-            offsets,
-        }
-    }
-
-    /// Line of the `ordinal`-th `tag` element; past the end, the line of the last one seen.
-    fn line(&self, tag: usize, ordinal: usize) -> u32 {
-        let offsets = self.offsets.get(tag).map_or(&[][..], Vec::as_slice);
-        offsets
-            .get(ordinal)
-            .or(offsets.last())
-            .map_or(1, |&offset| self.index.line(offset))
-    }
-}
-
 /// Parses an HTML page or fragment into blocks.
 pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
-    let dom = Dom::from_document(&Html::parse_document(source));
-    blocks(&dom, &TagLines::new(source))
+    blocks(&Dom::parse(source))
 }
 
 /// The blocks of a parsed page, in document order.
-fn blocks(dom: &Dom, lines: &TagLines) -> Vec<Block> {
-    let mut counters = [0usize; TRACKED.len()];
+fn blocks(dom: &Dom) -> Vec<Block> {
     // Whether a node sits inside a block we emit whole (a table cell, a list item, ...): its
     // parent is such a block or sits inside one. Nodes come in document order, parents first.
     let mut inside = vec![false; dom.len()];
@@ -171,21 +83,13 @@ fn blocks(dom: &Dom, lines: &TagLines) -> Vec<Block> {
         let Some(name) = dom.name(node) else {
             continue;
         };
-        let Some(tag) = tracked(name.as_bytes()) else {
-            continue;
-        };
-        let ordinal = counters[tag];
-        counters[tag] += 1;
-        if inside.get(node).copied().unwrap_or(false) {
+        if !is_block(name) || inside.get(node).copied().unwrap_or(false) {
             continue;
         }
-        let line = lines.line(tag, ordinal);
+        let line = dom.line(node);
         let text = || tidy_text(&element_text(dom, node));
         match name {
-            "table" => {
-                let first_row = counters[TR];
-                blocks.push(Block::Table(read_table(dom, node, line, first_row, lines)));
-            }
+            "table" => blocks.push(Block::Table(read_table(dom, node, line))),
             "pre" => blocks.push(Block::Code {
                 lang: code_language(dom, node),
                 text: raw_text(dom, node),
@@ -208,6 +112,14 @@ fn blocks(dom: &Dom, lines: &TagLines) -> Vec<Block> {
     blocks
 }
 
+/// Whether an element named so becomes a block (when it is not inside another one).
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "li" | "pre" | "table"
+    )
+}
+
 /// Whether elements named so are emitted whole, with everything inside them.
 fn holds_blocks(name: &str) -> bool {
     matches!(name, "table" | "li" | "pre" | "p") || name.len() == 2 && name.starts_with('h')
@@ -220,7 +132,7 @@ fn cells(dom: &Dom, row: usize) -> Vec<usize> {
         .collect()
 }
 
-fn read_table(dom: &Dom, table: usize, line: u32, first_row: usize, lines: &TagLines) -> Table {
+fn read_table(dom: &Dom, table: usize, line: u32) -> Table {
     let mut result = Table {
         line,
         ..Table::default()
@@ -229,10 +141,10 @@ fn read_table(dom: &Dom, table: usize, line: u32, first_row: usize, lines: &TagL
         .subtree(table)
         .filter(|&n| dom.name(n) == Some("tr"))
         .filter(|&tr| nearest_table(dom, tr) == Some(table));
-    for (k, tr) in rows.enumerate() {
+    for tr in rows {
         let cells = cells(dom, tr);
         let is_header = !cells.is_empty() && cells.iter().all(|&c| dom.name(c) == Some("th"));
-        let row_line = lines.line(TR, first_row + k);
+        let row_line = dom.line(tr);
         if is_header && result.header.is_empty() && result.rows.is_empty() {
             result.header = cells
                 .iter()
@@ -388,6 +300,36 @@ mod tests {
             panic!("expected a table");
         };
         assert_eq!(table.rows[0].cells, ["x\ny"]);
+    }
+
+    #[test]
+    fn misplaced_content_is_moved_as_browsers_do() {
+        // A paragraph inside a table is foster-parented before it (append_before_sibling).
+        let blocks = read_fragment("<table>\n<p>note</p>\n<tr><td>a</td></tr>\n</table>");
+        assert_eq!(
+            blocks.first(),
+            Some(&Block::Paragraph {
+                text: "note".into(),
+                line: 2
+            })
+        );
+        let Some(Block::Table(table)) = blocks.get(1) else {
+            panic!("expected the table after the paragraph, got {blocks:?}");
+        };
+        assert_eq!(
+            (table.rows[0].cells.as_slice(), table.rows[0].line),
+            (&["a".to_owned()][..], 3)
+        );
+        // Misnested formatting runs the adoption agency (reparent_children, remove_from_parent):
+        // no text is lost or duplicated.
+        let blocks = read_fragment("<b>x<p>one</b>two</p>");
+        assert_eq!(
+            blocks,
+            vec![Block::Paragraph {
+                text: "onetwo".into(),
+                line: 1
+            }]
+        );
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //! and walking a page costs a few allocations instead of one per node and attribute. Each node
 //! knows where its subtree ends, which gives children, descendants and text without recursion.
 //!
-//! It is a copy of html5ever's tree (through scraper) made by [`Dom::from_document`], so that the
-//! reader's walks (ancestors, cells, text) are index arithmetic rather than pointer chasing.
+//! It is a pre-order copy of the linked tree html5ever builds ([`super::sink`]), made by
+//! [`Dom::parse`], so that the reader's walks (ancestors, cells, text) are index arithmetic
+//! rather than pointer chasing.
 
-use scraper::{ElementRef, Html, Node as HtmlNode};
+use html5ever::tendril::TendrilSink;
+
+use super::sink::{Kind, Sink, Tree};
 
 /// A byte range of [`Dom::buf`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +34,8 @@ struct Node {
     style: Option<Span>,
     /// The first `class` attribute.
     class: Option<Span>,
+    /// The 1-based line of the element's tag (0 for text).
+    line: u32,
 }
 
 /// A parsed page: the `html` element (index 0) and everything under it.
@@ -76,6 +81,7 @@ impl Dom {
         name: &str,
         style: Option<&str>,
         class: Option<&str>,
+        line: u32,
     ) -> u32 {
         let index = self.next_index();
         let name = Some(self.store(name));
@@ -88,6 +94,7 @@ impl Dom {
             text: Span::default(),
             style,
             class,
+            line,
         });
         index
     }
@@ -100,7 +107,7 @@ impl Dom {
         }
     }
 
-    /// Appends a text node as the last child of `parent` (html5ever has already joined
+    /// Appends a text node as the last child of `parent` (the sink has already joined
     /// adjacent text).
     fn push_text(&mut self, parent: u32, text: &str) {
         let index = self.next_index();
@@ -112,42 +119,82 @@ impl Dom {
             text: span,
             style: None,
             class: None,
+            line: 0,
         });
     }
 
-    /// The tree of an html5ever document (its root element and everything below), keeping only
-    /// what the reader looks at: element names, `style` and `class`, and text.
-    pub fn from_document(document: &Html) -> Self {
-        let root = document.root_element();
+    /// Parses an HTML page or fragment with html5ever and copies its root element and
+    /// everything under it.
+    pub fn parse(source: &str) -> Self {
+        let tree = html5ever::parse_document(Sink::default(), Default::default()).one(source);
+        Self::from_tree(&tree)
+    }
+
+    /// The pre-order copy of `tree`'s root element (comments and template contents left out).
+    fn from_tree(tree: &Tree) -> Self {
         let mut dom = Self::default();
-        // The open elements: html5ever's node and ours.
-        let mut open: Vec<(ElementRef<'_>, u32)> = Vec::new();
-        for node in root.descendants() {
-            // Pre-order: the elements still open that are not this node's parent are done.
-            let parent = node.parent().map(|p| p.id());
-            while let Some((element, index)) = open.last() {
-                if Some(element.id()) == parent {
-                    break;
-                }
-                dom.close(*index);
-                open.pop();
-            }
-            let parent_index = open.last().map(|(_, index)| *index);
-            match node.value() {
-                HtmlNode::Element(e) => {
-                    let index = dom.open(parent_index, e.name(), e.attr("style"), e.attr("class"));
-                    if let Some(element) = ElementRef::wrap(node) {
-                        open.push((element, index));
+        let root = std::iter::successors(tree.nodes.first().and_then(|d| d.first_child), |&id| {
+            tree.nodes.get(id).and_then(|n| n.next)
+        })
+        .find(
+            |&id| matches!(tree.nodes.get(id), Some(n) if matches!(n.kind, Kind::Element { .. })),
+        );
+        let Some(root) = root else {
+            return dom;
+        };
+        // The elements being copied whose children are not done yet: the tree's id and ours.
+        let mut open: Vec<(usize, u32)> = Vec::new();
+        let mut current = Some(root);
+        while let Some(id) = current {
+            let Some(node) = tree.nodes.get(id) else {
+                break;
+            };
+            let parent = open.last().map(|&(_, index)| index);
+            match &node.kind {
+                Kind::Element {
+                    name,
+                    style,
+                    class,
+                    line,
+                } => {
+                    let index = dom.open(
+                        parent,
+                        &name.local,
+                        style.as_deref(),
+                        class.as_deref(),
+                        *line,
+                    );
+                    if let Some(child) = node.first_child {
+                        open.push((id, index));
+                        current = Some(child);
+                        continue;
                     }
+                    dom.close(index);
                 }
-                HtmlNode::Text(text) => {
-                    if let Some(parent) = parent_index {
+                Kind::Text(text) => {
+                    if let Some(parent) = parent {
                         dom.push_text(parent, text);
                     }
                 }
-                // Comments, doctypes and processing instructions are not read.
-                _ => {}
+                Kind::Fragment | Kind::Other => {}
             }
+            // On to the next sibling, closing the elements whose last child this was.
+            let mut at = id;
+            current = loop {
+                if at == root {
+                    break None;
+                }
+                if let Some(next) = tree.nodes.get(at).and_then(|n| n.next) {
+                    break Some(next);
+                }
+                match open.pop() {
+                    Some((parent, index)) => {
+                        dom.close(index);
+                        at = parent;
+                    }
+                    None => break None,
+                }
+            };
         }
         while let Some((_, index)) = open.pop() {
             dom.close(index);
@@ -173,6 +220,11 @@ impl Dom {
             None => Some(self.str(node.text)),
             Some(_) => None,
         }
+    }
+
+    /// The line of element `index`'s tag (0 for text).
+    pub fn line(&self, index: usize) -> u32 {
+        self.node(index).map_or(0, |n| n.line)
     }
 
     /// The `style` attribute of element `index`.
