@@ -134,6 +134,45 @@ impl LineIndex {
     }
 }
 
+/// Line numbers of byte offsets asked for in (mostly) increasing order, as a reader walking a
+/// page asks for them: each answer counts only the newlines since the previous one, so a page is
+/// scanned once instead of indexed up front. An offset before the previous one counts again
+/// from the start.
+#[derive(Debug, Clone)]
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    /// Counts lines of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line holding byte `offset` (offsets past the end are on the last line).
+    pub fn line(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        let newlines = self
+            .text
+            .get(self.offset..offset)
+            .map_or(0, |between| between.iter().filter(|&&b| b == b'\n').count());
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.offset = offset;
+        self.line
+    }
+}
+
 /// Collapses runs of white space inside each line, trims lines and drops empty ones.
 ///
 /// Written as one pass into one `String`: every table cell and paragraph of every page goes
@@ -169,6 +208,16 @@ mod tests {
         assert_eq!(index.line(5), 3);
         assert_eq!(index.line(6), 4);
         assert_eq!(index.line(100), 4);
+    }
+
+    #[test]
+    fn line_counter_agrees_with_the_index_in_any_order() {
+        let text = "a\nbc\n\nd\n";
+        let index = LineIndex::new(text);
+        let mut counter = LineCounter::new(text);
+        for offset in [0, 2, 3, 5, 6, 9, 100, 4, 1, 7] {
+            assert_eq!(counter.line(offset), index.line(offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::{Document, Reader, html};
-use crate::parse::blocks::{Block, LineIndex, Row, Table, tidy_text};
+use crate::parse::blocks::{Block, LineCounter, Row, Table, tidy_text};
 use crate::parse::diagnostics::Diagnostic;
 
 /// Reads `.md` pages and anything no other reader claims.
@@ -42,13 +42,13 @@ enum Open {
 
 /// Parses Markdown into blocks. Never fails: pulldown-cmark accepts any text.
 pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
-    let index = LineIndex::new(text);
+    let mut lines = LineCounter::new(text);
     let mut out = Builder::default();
     let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     for (event, range) in parser.into_offset_iter() {
-        // Only opening tags start blocks: the others need no line (a binary search each).
+        // Only opening tags start blocks: the others need no line.
         match event {
-            Event::Start(tag) => out.start(tag, index.line(range.start)),
+            Event::Start(tag) => out.start(tag, lines.line(range.start)),
             event => out.event(event),
         }
     }
