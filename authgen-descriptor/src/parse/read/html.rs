@@ -1,11 +1,12 @@
-//! HTML pages and fragments: parsed by html5ever into a small tree (`sink`) that records the line
-//! of every element's tag, copied into an index-based tree (`dom`) that is cheap to walk, then
-//! walked into blocks.
+//! HTML pages and fragments: parsed by html5ever into a small tree (`tree`, built by `sink`) that
+//! records the line of every element's tag, then walked into blocks.
 
-mod dom;
 mod sink;
+mod tree;
 
-use dom::Dom;
+use html5ever::tendril::TendrilSink;
+use sink::Sink;
+use tree::{Id, Step, Tree};
 
 use super::{Document, Reader};
 use crate::parse::blocks::{Block, Row, Table, tidy_text};
@@ -66,33 +67,37 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
 
 /// Parses an HTML page or fragment into blocks.
 pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
-    blocks(&Dom::parse(source))
+    blocks(&html5ever::parse_document(Sink::default(), Default::default()).one(source))
 }
 
-/// The blocks of a parsed page, in document order.
-fn blocks(dom: &Dom) -> Vec<Block> {
-    // Whether a node sits inside a block we emit whole (a table cell, a list item, ...): its
-    // parent is such a block or sits inside one. Nodes come in document order, parents first.
-    let mut inside = vec![false; dom.len()];
+/// The blocks of a parsed page, in document order: each block element not inside another one.
+fn blocks(tree: &Tree) -> Vec<Block> {
     let mut blocks = Vec::new();
-    for node in 0..dom.len() {
-        if let Some(parent) = dom.parent(node) {
-            let parent_inside = inside.get(parent).copied().unwrap_or(false);
-            inside[node] = parent_inside || dom.name(parent).is_some_and(holds_blocks);
-        }
-        let Some(name) = dom.name(node) else {
+    let Some(root) = tree.root() else {
+        return blocks;
+    };
+    // The block element being walked through (everything below it belongs to its block).
+    let mut inside: Option<Id> = None;
+    for step in tree.walk(root) {
+        let node = match step {
+            Step::Enter(node) if inside.is_none() => node,
+            Step::Leave(node) if inside == Some(node) => {
+                inside = None;
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(name) = tree.name(node).filter(|name| is_block(name)) else {
             continue;
         };
-        if !is_block(name) || inside.get(node).copied().unwrap_or(false) {
-            continue;
-        }
-        let line = dom.line(node);
-        let text = || tidy_text(&element_text(dom, node));
+        inside = Some(node);
+        let line = tree.line(node);
+        let text = || tidy_text(&element_text(tree, node));
         match name {
-            "table" => blocks.push(Block::Table(read_table(dom, node, line))),
+            "table" => blocks.push(Block::Table(read_table(tree, node, line))),
             "pre" => blocks.push(Block::Code {
-                lang: code_language(dom, node),
-                text: raw_text(dom, node),
+                lang: code_language(tree, node),
+                text: raw_text(tree, node),
                 line,
             }),
             "li" => blocks.push(Block::Item { text: text(), line }),
@@ -120,45 +125,40 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// Whether elements named so are emitted whole, with everything inside them.
-fn holds_blocks(name: &str) -> bool {
-    matches!(name, "table" | "li" | "pre" | "p") || name.len() == 2 && name.starts_with('h')
-}
-
 /// The element children of `node` named `td` or `th`.
-fn cells(dom: &Dom, row: usize) -> Vec<usize> {
-    dom.children(row)
-        .filter(|&c| matches!(dom.name(c), Some("td" | "th")))
+fn cells(tree: &Tree, row: Id) -> Vec<Id> {
+    tree.children(row)
+        .filter(|&c| matches!(tree.name(c), Some("td" | "th")))
         .collect()
 }
 
-fn read_table(dom: &Dom, table: usize, line: u32) -> Table {
+fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
     let mut result = Table {
         line,
         ..Table::default()
     };
-    let rows = dom
+    let rows = tree
         .subtree(table)
-        .filter(|&n| dom.name(n) == Some("tr"))
-        .filter(|&tr| nearest_table(dom, tr) == Some(table));
+        .filter(|&n| tree.name(n) == Some("tr"))
+        .filter(|&tr| nearest_table(tree, tr) == Some(table));
     for tr in rows {
-        let cells = cells(dom, tr);
-        let is_header = !cells.is_empty() && cells.iter().all(|&c| dom.name(c) == Some("th"));
-        let row_line = dom.line(tr);
+        let cells = cells(tree, tr);
+        let is_header = !cells.is_empty() && cells.iter().all(|&c| tree.name(c) == Some("th"));
+        let row_line = tree.line(tr);
         if is_header && result.header.is_empty() && result.rows.is_empty() {
             result.header = cells
                 .iter()
-                .map(|&c| tidy_text(&element_text(dom, c)))
+                .map(|&c| tidy_text(&element_text(tree, c)))
                 .collect();
             result.line = row_line;
             continue;
         }
-        let depth = cells.first().map_or(0, |&c| indent_depth(dom, c));
+        let depth = cells.first().map_or(0, |&c| indent_depth(tree, c));
         let texts = cells
             .iter()
             .enumerate()
             .map(|(i, &c)| {
-                let text = tidy_text(&element_text(dom, c));
+                let text = tidy_text(&element_text(tree, c));
                 if i == 0 {
                     strip_tree_glyphs(&text)
                 } else {
@@ -175,15 +175,16 @@ fn read_table(dom: &Dom, table: usize, line: u32) -> Table {
     result
 }
 
-fn nearest_table(dom: &Dom, node: usize) -> Option<usize> {
-    dom.ancestors(node).find(|&a| dom.name(a) == Some("table"))
+fn nearest_table(tree: &Tree, node: Id) -> Option<usize> {
+    tree.ancestors(node)
+        .find(|&a| tree.name(a) == Some("table"))
 }
 
 /// YApi draws nesting as `padding-left: 20px` per level.
-fn indent_depth(dom: &Dom, cell: usize) -> u8 {
-    let padding = dom
+fn indent_depth(tree: &Tree, cell: Id) -> u8 {
+    let padding = tree
         .subtree(cell)
-        .filter_map(|n| dom.style(n))
+        .filter_map(|n| tree.style(n))
         .find_map(|style| {
             let rest = style.split("padding-left:").nth(1)?;
             let number: String = rest
@@ -205,34 +206,29 @@ fn strip_tree_glyphs(text: &str) -> String {
 }
 
 /// Text of an element with `<br>` and block boundaries kept as line breaks.
-fn element_text(dom: &Dom, element: usize) -> String {
+fn element_text(tree: &Tree, element: Id) -> String {
+    let breaks_lines = |name: &str| matches!(name, "p" | "div" | "li" | "tr" | "pre");
     let mut out = String::new();
-    push_text(dom, element, &mut out);
-    out
-}
-
-fn push_text(dom: &Dom, element: usize, out: &mut String) {
-    for child in dom.children(element) {
-        match dom.name(child) {
-            None => out.push_str(dom.text(child).unwrap_or("")),
-            Some("br") => out.push('\n'),
-            Some(name) => {
-                let block = matches!(name, "p" | "div" | "li" | "tr" | "pre");
-                if block {
-                    out.push('\n');
-                }
-                push_text(dom, child, out);
-                if block {
+    for step in tree.walk(element) {
+        match step {
+            Step::Enter(node) => match tree.name(node) {
+                None => out.push_str(tree.text(node).unwrap_or("")),
+                Some(name) if name == "br" || breaks_lines(name) => out.push('\n'),
+                Some(_) => {}
+            },
+            Step::Leave(node) => {
+                if tree.name(node).is_some_and(breaks_lines) {
                     out.push('\n');
                 }
             }
         }
     }
+    out
 }
 
 /// Text of a `<pre>`, verbatim (entities decoded by the parser).
-fn raw_text(dom: &Dom, pre: usize) -> String {
-    let mut text: String = dom.subtree(pre).filter_map(|n| dom.text(n)).collect();
+fn raw_text(tree: &Tree, pre: Id) -> String {
+    let mut text: String = tree.subtree(pre).filter_map(|n| tree.text(n)).collect();
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -240,9 +236,9 @@ fn raw_text(dom: &Dom, pre: usize) -> String {
 }
 
 /// `<pre><code class="language-json">` → `json`.
-fn code_language(dom: &Dom, pre: usize) -> Option<String> {
-    dom.subtree(pre)
-        .filter_map(|n| dom.class(n))
+fn code_language(tree: &Tree, pre: Id) -> Option<String> {
+    tree.subtree(pre)
+        .filter_map(|n| tree.class(n))
         .flat_map(str::split_whitespace)
         .find_map(|class| class.strip_prefix("language-").map(str::to_owned))
 }
@@ -330,6 +326,22 @@ mod tests {
                 line: 1
             }]
         );
+    }
+
+    #[test]
+    fn deeply_nested_cells_are_read_without_recursion() {
+        // Far deeper than a test thread's stack would allow a recursive walk to go.
+        let depth = 100_000;
+        let html = format!(
+            "<table><tr><th>a</th></tr><tr><td>{}deep{}</td></tr></table>",
+            "<span>".repeat(depth),
+            "</span>".repeat(depth)
+        );
+        let blocks = read_fragment(&html);
+        let Some(Block::Table(table)) = blocks.first() else {
+            panic!("expected a table");
+        };
+        assert_eq!(table.rows[0].cells, ["deep"]);
     }
 
     #[test]
