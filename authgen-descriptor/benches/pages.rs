@@ -10,6 +10,11 @@ use std::time::Instant;
 use authgen_descriptor::parse::describe_text;
 use pulldown_cmark::{Options, Parser};
 
+// The allocator `cargo xtask` runs with, so the pipeline is measured as users run it; the
+// baseline parse runs under the same allocator in the same process.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Variants per seed page; `PAGES_BENCH_VARIANTS` lowers it for profiling runs.
 const VARIANTS: usize = 200;
 /// Timed rounds (the median is reported); `PAGES_BENCH_ROUNDS` changes it.
@@ -74,6 +79,12 @@ fn main() {
         ("coupang/token.md", "md"),
     ];
     let variants = env_count("PAGES_BENCH_VARIANTS", VARIANTS);
+    // `PAGES_BENCH_SEED=appauth` keeps only the seeds whose path contains it (for profiling).
+    let only = std::env::var("PAGES_BENCH_SEED").unwrap_or_default();
+    let seeds: Vec<_> = seeds
+        .iter()
+        .filter(|(path, _)| path.contains(&only))
+        .collect();
     let corpus: Vec<(String, &str)> = seeds
         .iter()
         .flat_map(|(path, ext)| {

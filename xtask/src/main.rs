@@ -10,6 +10,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Reading pages allocates many small strings (cells, names, html5ever's tokens); mimalloc does
+// that about 10% faster than the system allocator over the pages benchmark.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// authgen's project commands.
 #[derive(Parser)]
 #[command(name = "xtask", bin_name = "cargo xtask", version, about)]

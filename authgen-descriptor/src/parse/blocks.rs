@@ -175,25 +175,39 @@ impl<'a> LineCounter<'a> {
 
 /// Collapses runs of white space inside each line, trims lines and drops empty ones.
 ///
-/// Written as one pass into one `String`: every table cell and paragraph of every page goes
-/// through here, so the per-line and per-word vectors of the obvious version add up.
+/// One pass copying whole words into one `String`: every table cell and paragraph of every page
+/// goes through here.
 pub fn tidy_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let mut words = line.split_whitespace();
-        let Some(first) = words.next() else {
+    // What separates the next word from the previous one: nothing yet, a space or a line break.
+    let mut gap = None;
+    let mut word_start = None;
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            word_start.get_or_insert(at);
             continue;
-        };
-        if !out.is_empty() {
-            out.push('\n');
         }
-        out.push_str(first);
-        for word in words {
-            out.push(' ');
-            out.push_str(word);
+        if let Some(start) = word_start.take() {
+            push_word(&mut out, gap.take(), &text[start..at]);
+        }
+        if !out.is_empty() {
+            gap = match (gap, c) {
+                (_, '\n') | (Some('\n'), _) => Some('\n'),
+                _ => Some(' '),
+            };
         }
     }
+    if let Some(start) = word_start {
+        push_word(&mut out, gap, &text[start..]);
+    }
     out
+}
+
+fn push_word(out: &mut String, gap: Option<char>, word: &str) {
+    if let Some(gap) = gap {
+        out.push(gap);
+    }
+    out.push_str(word);
 }
 
 #[cfg(test)]
@@ -223,5 +237,23 @@ mod tests {
     #[test]
     fn tidy_text_folds_space_and_blank_lines() {
         assert_eq!(tidy_text("  a   b \n\n  c\t d  "), "a b\nc d");
+        // The same as folding each line's words and dropping empty lines.
+        let folded = |text: &str| {
+            text.lines()
+                .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for text in [
+            "",
+            " \n ",
+            "a",
+            "\u{3000}参数\u{a0}名\r\n\r\nb\rc ",
+            "x \n\t\n y\u{2028}z\n",
+            "├─ a\n\n\n   b   c",
+        ] {
+            assert_eq!(tidy_text(text), folded(text), "{text:?}");
+        }
     }
 }
