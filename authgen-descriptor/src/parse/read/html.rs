@@ -67,7 +67,7 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
 
 /// Parses an HTML page or fragment into blocks.
 pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
-    blocks(&html5ever::parse_document(Sink::default(), Default::default()).one(source))
+    blocks(&html5ever::parse_document(Sink::for_source(source), Default::default()).one(source))
 }
 
 /// The blocks of a parsed page, in document order: each block element not inside another one.

@@ -12,20 +12,31 @@ use html5ever::{Attribute, QualName, local_name, ns};
 use super::tree::{DOCUMENT, Id, Kind, Node, Tree};
 
 /// The first value of attribute `name`.
-fn attribute(attrs: &[Attribute], name: &html5ever::LocalName) -> Option<StrTendril> {
-    attrs
-        .iter()
-        .find(|a| a.name.ns == ns!() && a.name.local == *name)
-        .map(|a| a.value.clone())
+/// The first `style` and `class` values of `attrs` (moved out: the rest are dropped).
+fn style_and_class(attrs: Vec<Attribute>) -> (Option<StrTendril>, Option<StrTendril>) {
+    let (mut style, mut class) = (None, None);
+    for attr in attrs {
+        if attr.name.ns != ns!() {
+            continue;
+        }
+        if attr.name.local == local_name!("style") {
+            style.get_or_insert(attr.value);
+        } else if attr.name.local == local_name!("class") {
+            class.get_or_insert(attr.value);
+        }
+    }
+    (style, class)
 }
 
 /// The html5ever tree sink that builds a [`Tree`].
 #[derive(Debug)]
 pub(super) struct Sink(RefCell<Tree>);
 
-impl Default for Sink {
-    fn default() -> Self {
-        Self(RefCell::new(Tree::new()))
+impl Sink {
+    /// A sink for `source`, with room for about as many nodes as it has tags and texts.
+    pub(super) fn for_source(source: &str) -> Self {
+        let tags = source.bytes().filter(|&b| b == b'<').count();
+        Self(RefCell::new(Tree::with_capacity(tags.saturating_mul(2))))
     }
 }
 
@@ -56,12 +67,13 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Id {
+        let (style, class) = style_and_class(attrs);
         let mut tree = self.0.borrow_mut();
         let line = tree.line;
         let id = tree.push(Kind::Element {
             name,
-            style: attribute(&attrs, &local_name!("style")),
-            class: attribute(&attrs, &local_name!("class")),
+            style,
+            class,
             line,
         });
         if flags.template {
@@ -163,11 +175,12 @@ impl TreeSink for Sink {
             ..
         }) = tree.node_mut(*target)
         {
+            let (new_style, new_class) = style_and_class(attrs);
             if style.is_none() {
-                *style = attribute(&attrs, &local_name!("style"));
+                *style = new_style;
             }
             if class.is_none() {
-                *class = attribute(&attrs, &local_name!("class"));
+                *class = new_class;
             }
         }
     }

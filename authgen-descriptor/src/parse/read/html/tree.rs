@@ -71,9 +71,12 @@ pub(super) struct Tree {
 }
 
 impl Tree {
-    pub(super) fn new() -> Self {
+    /// A tree holding only the document node, with room for `capacity` more nodes.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        let mut nodes = Vec::with_capacity(capacity.saturating_add(1));
+        nodes.push(Node::new(Kind::Fragment));
         Self {
-            nodes: vec![Node::new(Kind::Fragment)],
+            nodes,
             templates: Vec::new(),
             line: 1,
             not_an_element: QualName::new(None, ns!(), local_name!("")),
