@@ -10,7 +10,7 @@ use std::borrow::Cow;
 /// Whether `c` is outside ASCII and has no lower-case mapping other than itself, in blocks that
 /// pages use a lot (CJK, CJK and full-width punctuation, box drawing, Latin-1 signs). Checked
 /// against the Unicode tables for every character of these ranges by a test below.
-fn is_caseless(c: char) -> bool {
+pub(crate) fn is_caseless(c: char) -> bool {
     matches!(c,
         '\u{a0}'..='\u{bf}'
         | '\u{2000}'..='\u{206f}'

@@ -43,22 +43,52 @@ pub enum Column {
     Other,
 }
 
+/// Whether `normalize` drops `c`.
+fn is_decoration(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '*' | ':' | '：' | '`' | '_' | '-')
+}
+
 /// Lower-cases and strips decoration so variants of one word compare equal.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '*' | ':' | '：' | '`' | '_' | '-') {
-            continue;
-        }
+    for c in text.chars().filter(|&c| !is_decoration(c)) {
         case::push_lowercase(&mut out, c);
     }
     out
 }
 
+/// Calls `f` with [`normalize`]`(text)`, built on the stack when it is short (headers, cells,
+/// labels: classified by the thousand per page, so a heap string each added up).
+fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 128];
+    let mut len = 0;
+    for c in text.chars().filter(|&c| !is_decoration(c)) {
+        let c = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if case::is_caseless(c) {
+            c
+        } else {
+            // Cased letters outside ASCII may lower-case to several characters.
+            return f(&normalize(text));
+        };
+        let Some(slot) = buf.get_mut(len..len + c.len_utf8()) else {
+            return f(&normalize(text));
+        };
+        len += c.encode_utf8(slot).len();
+    }
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(normalized) => f(normalized),
+        Err(_) => f(&normalize(text)),
+    }
+}
+
 /// Classifies a column header; `None` for a header no reader knows.
 pub fn column(header: &str) -> Option<Column> {
-    let h = normalize(header);
-    let column = match h.as_str() {
+    with_normalized(header, column_of)
+}
+
+fn column_of(h: &str) -> Option<Column> {
+    let column = match h {
         "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
         | "name" | "field" | "parameter" | "param" | "key" | "参数key" => Column::Name,
         "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
@@ -96,7 +126,7 @@ pub fn column(header: &str) -> Option<Column> {
 
 /// Reads a required marker: `Some(true)` for 是/必须/True/Y/yes..., `Some(false)` for 否/非必须/..., `None` if blank or unknown.
 pub fn required(cell: &str) -> Option<bool> {
-    match normalize(cell).as_str() {
+    with_normalized(cell, |c| match c {
         "是" | "必须" | "必填" | "必传" | "true" | "y" | "yes" | "required" | "1" | "√" | "✓" => {
             Some(true)
         }
@@ -104,12 +134,15 @@ pub fn required(cell: &str) -> Option<bool> {
             Some(false)
         }
         _ => None,
-    }
+    })
 }
 
 /// Reads a type name (`String`, `int`, `integer`, `Number`, `object`, ...).
 pub fn value_type(cell: &str) -> Option<ValueType> {
-    let t = normalize(cell);
+    with_normalized(cell, value_type_of)
+}
+
+fn value_type_of(t: &str) -> Option<ValueType> {
     let t = t.split(['(', '（', '[', '<']).next().unwrap_or("");
     let ty = match t {
         "string" | "str" | "varchar" | "char" | "text" | "字符串" | "date" | "datetime" => {
@@ -153,12 +186,15 @@ pub enum Section {
 
 /// Classifies a heading or label.
 pub fn section(text: &str) -> Section {
-    let t = normalize(text);
-    let has = |words: &[&str]| words.iter().any(|w| case::contains(&t, w));
+    with_normalized(text, section_of)
+}
+
+fn section_of(t: &str) -> Section {
+    let has = |words: &[&str]| words.iter().any(|w| case::contains(t, w));
     if has(&["资源"]) {
         return Section::Resource;
     }
-    match t.as_str() {
+    match t {
         "headers" | "header" | "请求头" => return Section::Request(Some(Location::Header)),
         "query" | "querystring" | "查询参数" => return Section::Request(Some(Location::Query)),
         "body" | "请求体" | "formdata" => return Section::Request(Some(Location::Body)),
@@ -224,20 +260,23 @@ pub enum Key {
 
 /// Classifies the key of a `key: value` line.
 pub fn key(text: &str) -> Option<Key> {
-    let k = normalize(text);
+    with_normalized(text, key_of)
+}
+
+fn key_of(k: &str) -> Option<Key> {
     if matches!(
-        k.as_str(),
+        k,
         "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod"
     ) {
         Some(Key::Method)
     } else if matches!(
-        k.as_str(),
+        k,
         "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint"
     ) || k.ends_with("服务地址")
     {
         Some(Key::Url)
     } else if matches!(
-        k.as_str(),
+        k,
         "接口描述" | "描述" | "description" | "接口说明" | "说明"
     ) {
         Some(Key::Description)
@@ -292,6 +331,22 @@ pub fn environment(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stack_normalisation_is_normalize() {
+        let long = "参数描述 ".repeat(40);
+        for text in [
+            "",
+            "**Method：**",
+            "是否 必填",
+            "ΣΑΣ Header",
+            "İd",
+            long.as_str(),
+            "Response 示例-1_a",
+        ] {
+            assert_eq!(with_normalized(text, str::to_owned), normalize(text), "{text}");
+        }
+    }
 
     #[test]
     fn headers_in_both_languages() {
