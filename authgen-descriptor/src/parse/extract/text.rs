@@ -21,7 +21,7 @@ pub fn snake_case(name: &str) -> String {
         }
         previous = Some(c);
     }
-    let mut out = out.trim_end_matches('_').to_owned();
+    out.truncate(out.trim_end_matches('_').len());
     if out.is_empty() {
         out.push_str("field");
     }
