@@ -275,10 +275,7 @@ fn key_of(k: &str) -> Option<Key> {
     ) || k.ends_with("服务地址")
     {
         Some(Key::Url)
-    } else if matches!(
-        k,
-        "接口描述" | "描述" | "description" | "接口说明" | "说明"
-    ) {
+    } else if matches!(k, "接口描述" | "描述" | "description" | "接口说明" | "说明") {
         Some(Key::Description)
     } else {
         None
@@ -344,7 +341,11 @@ mod tests {
             long.as_str(),
             "Response 示例-1_a",
         ] {
-            assert_eq!(with_normalized(text, str::to_owned), normalize(text), "{text}");
+            assert_eq!(
+                with_normalized(text, str::to_owned),
+                normalize(text),
+                "{text}"
+            );
         }
     }
 

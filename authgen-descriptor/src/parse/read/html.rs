@@ -78,6 +78,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     };
     // The block element being walked through (everything below it belongs to its block).
     let mut inside: Option<Id> = None;
+    let mut scratch = String::new();
     for step in tree.walk(root) {
         let node = match step {
             Step::Enter(node) if inside.is_none() => node,
@@ -92,7 +93,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
         };
         inside = Some(node);
         let line = tree.line(node);
-        let text = || tidy_text(&element_text(tree, node));
+        let mut text = || element_text(tree, node, &mut scratch);
         match name {
             "table" => blocks.push(Block::Table(read_table(tree, node, line))),
             "pre" => blocks.push(Block::Code {
@@ -133,6 +134,7 @@ fn cells(tree: &Tree, row: Id) -> Vec<Id> {
 }
 
 fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
+    let mut scratch = String::new();
     let mut result = Table {
         line,
         ..Table::default()
@@ -148,7 +150,7 @@ fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
         if is_header && result.header.is_empty() && result.rows.is_empty() {
             result.header = cells
                 .iter()
-                .map(|&c| tidy_text(&element_text(tree, c)))
+                .map(|&c| element_text(tree, c, &mut scratch))
                 .collect();
             result.line = row_line;
             continue;
@@ -158,7 +160,7 @@ fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
             .iter()
             .enumerate()
             .map(|(i, &c)| {
-                let text = tidy_text(&element_text(tree, c));
+                let text = element_text(tree, c, &mut scratch);
                 if i == 0 {
                     strip_tree_glyphs(&text)
                 } else {
@@ -205,10 +207,12 @@ fn strip_tree_glyphs(text: &str) -> String {
     .to_owned()
 }
 
-/// Text of an element with `<br>` and block boundaries kept as line breaks.
-fn element_text(tree: &Tree, element: Id) -> String {
+/// Text of an element with `<br>` and block boundaries kept as line breaks, tidied
+/// ([`tidy_text`]); `scratch` holds the raw text (one buffer for all the cells of a page).
+fn element_text(tree: &Tree, element: Id, scratch: &mut String) -> String {
     let breaks_lines = |name: &str| matches!(name, "p" | "div" | "li" | "tr" | "pre");
-    let mut out = String::new();
+    let out = scratch;
+    out.clear();
     for step in tree.walk(element) {
         match step {
             Step::Enter(node) => match tree.name(node) {
@@ -223,7 +227,7 @@ fn element_text(tree: &Tree, element: Id) -> String {
             }
         }
     }
-    out
+    tidy_text(out)
 }
 
 /// Text of a `<pre>`, verbatim (entities decoded by the parser).

@@ -137,7 +137,10 @@ impl Builder {
                 });
             }
             Tag::TableHead | Tag::TableRow => {
+                // Rows have as many cells as the header: one allocation per row.
+                let width = self.table.as_ref().map_or(0, |t| t.header.len());
                 self.row = Some(Row {
+                    cells: Vec::with_capacity(width.max(4)),
                     line,
                     ..Row::default()
                 });
