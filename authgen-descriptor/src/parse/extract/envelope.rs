@@ -183,16 +183,19 @@ fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
 fn is_token_field(field: &Field) -> bool {
     let n = loose(&field.name);
     matches!(field.ty, ValueType::String | ValueType::Unknown)
-        && (n.contains("token") || n.contains("ticket"))
+        && (case::contains(&n, "token") || case::contains(&n, "ticket"))
         && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"]
             .iter()
             .any(|x| n.contains(x))
-        && !n.contains("expire")
+        && !case::contains(&n, "expire")
 }
 
 fn is_expiry_field(field: &Field) -> bool {
     let n = loose(&field.name);
-    n.contains("expire") || n.contains("expiry") || n.contains("expiration") || n == "ttl"
+    case::contains(&n, "expire")
+        || case::contains(&n, "expiry")
+        || case::contains(&n, "expiration")
+        || n == "ttl"
 }
 
 fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
@@ -204,14 +207,18 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
         }
         _ => {}
     }
-    if field.format.as_deref().is_some_and(|f| f.contains("date")) {
+    if field
+        .format
+        .as_deref()
+        .is_some_and(|f| case::contains(f, "date"))
+    {
         return Some(ExpiryKind::Datetime);
     }
     match field.ty {
         ValueType::Integer | ValueType::Number => Some(ExpiryKind::Seconds),
         ValueType::String => {
             let n = loose(&field.name);
-            Some(if n.contains("in") && !n.contains("time") {
+            Some(if case::contains(&n, "in") && !case::contains(&n, "time") {
                 ExpiryKind::Seconds
             } else {
                 ExpiryKind::Datetime
@@ -235,7 +242,7 @@ fn is_use_limit(field: &Field) -> bool {
         "maxuses",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    .any(|w| case::contains(&n, w))
 }
 
 fn is_success_message(message: &str) -> bool {
@@ -298,7 +305,7 @@ fn error_codes(
                 }
             }
             Block::Paragraph { text, line } | Block::Item { text, line }
-                if text.contains("码") || case::lowercase(text).contains("code") =>
+                if case::contains(text, "码") || case::contains(&case::lowercase(text), "code") =>
             {
                 for (message, code) in labelled_codes(text) {
                     push(code, message, *line);
@@ -358,10 +365,10 @@ fn is_invalid_token(message: &str) -> bool {
     let m = case::lowercase(message);
     let about_token = ["token", "凭证", "令牌", "ticket"]
         .iter()
-        .any(|w| m.contains(w));
+        .any(|w| case::contains(&m, w));
     let bad = ["无效", "过期", "失效", "invalid", "expired", "非法"]
         .iter()
-        .any(|w| m.contains(w));
+        .any(|w| case::contains(&m, w));
     about_token && bad
 }
 
@@ -372,38 +379,44 @@ fn name_variants(errors: &mut [ErrorCode]) {
         let m = case::lowercase(&error.message);
         let meaning = if error.invalid_token {
             "InvalidToken"
-        } else if m.contains("client_id")
-            || m.contains("clientid")
-            || m.contains("appid")
-            || m.contains("app_id")
+        } else if case::contains(&m, "client_id")
+            || case::contains(&m, "clientid")
+            || case::contains(&m, "appid")
+            || case::contains(&m, "app_id")
         {
             "InvalidClientId"
-        } else if m.contains("secret") || m.contains("密钥") || m.contains("密码") {
+        } else if case::contains(&m, "secret")
+            || case::contains(&m, "密钥")
+            || case::contains(&m, "密码")
+        {
             "InvalidClientSecret"
-        } else if m.contains("不能为空")
-            || m.contains("缺少")
-            || m.contains("missing")
-            || m.contains("required")
+        } else if case::contains(&m, "不能为空")
+            || case::contains(&m, "缺少")
+            || case::contains(&m, "missing")
+            || case::contains(&m, "required")
         {
             "MissingParameter"
-        } else if m.contains("解析") || m.contains("parse") || m.contains("格式") {
+        } else if case::contains(&m, "解析")
+            || case::contains(&m, "parse")
+            || case::contains(&m, "格式")
+        {
             "UnparsableBody"
-        } else if m.contains("未授权") || m.contains("unauthorized") {
+        } else if case::contains(&m, "未授权") || case::contains(&m, "unauthorized") {
             "Unauthorized"
-        } else if m.contains("禁止") || m.contains("forbidden") {
+        } else if case::contains(&m, "禁止") || case::contains(&m, "forbidden") {
             "Forbidden"
-        } else if m.contains("服务错误")
-            || m.contains("系统")
-            || m.contains("server")
-            || m.contains("内部")
+        } else if case::contains(&m, "服务错误")
+            || case::contains(&m, "系统")
+            || case::contains(&m, "server")
+            || case::contains(&m, "内部")
         {
             "ServerError"
-        } else if m.contains("错误请求") || m.contains("bad request") {
+        } else if case::contains(&m, "错误请求") || case::contains(&m, "bad request") {
             "BadRequest"
-        } else if m.contains("频率")
-            || m.contains("频繁")
-            || m.contains("rate")
-            || m.contains("limit")
+        } else if case::contains(&m, "频率")
+            || case::contains(&m, "频繁")
+            || case::contains(&m, "rate")
+            || case::contains(&m, "limit")
         {
             "RateLimited"
         } else {

@@ -100,10 +100,10 @@ pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
         "signature",
     ]
     .iter()
-    .any(|w| n.contains(w))
+    .any(|w| case::contains(&n, w))
         || ["密钥", "密码", "秘钥"]
             .iter()
-            .any(|w| description.contains(w))
+            .any(|w| case::contains(description, w))
 }
 
 /// A request sample: the literal body or query of a call (not an SDK snippet).
@@ -156,7 +156,7 @@ fn is_snippet(lang: Option<&str>, text: &str) -> bool {
                 | "curl"
         )
     );
-    program_lang || text.contains("import ") || text.contains("require(")
+    program_lang || case::contains(text, "import ") || case::contains(text, "require(")
 }
 
 fn choose_encoding(
@@ -276,27 +276,27 @@ fn sample_encoding(
 ) -> Option<Encoding> {
     let lower = body.to_ascii_lowercase();
     let lang = lang.map(str::to_ascii_lowercase).unwrap_or_default();
-    if lower.contains("multipart")
-        || lower.contains("formdata")
-        || lower.contains("addformdatapart")
-        || lower.contains("files=")
-        || lower.contains(" -f ")
+    if case::contains(&lower, "multipart")
+        || case::contains(&lower, "formdata")
+        || case::contains(&lower, "addformdatapart")
+        || case::contains(&lower, "files=")
+        || case::contains(&lower, " -f ")
     {
         return Some(Encoding::Multipart);
     }
-    if lower.contains("x-www-form-urlencoded")
-        || lower.contains("formbody")
-        || lower.contains("form:")
+    if case::contains(&lower, "x-www-form-urlencoded")
+        || case::contains(&lower, "formbody")
+        || case::contains(&lower, "form:")
     {
         return Some(Encoding::Form);
     }
-    if matches!(lang.as_str(), "py" | "python") && lower.contains("data=") {
+    if matches!(lang.as_str(), "py" | "python") && case::contains(&lower, "data=") {
         return Some(Encoding::Form);
     }
-    if lower.contains("/json")
-        || lower.contains("json=")
-        || lower.contains("json.stringify")
-        || lower.contains("json:")
+    if case::contains(&lower, "/json")
+        || case::contains(&lower, "json=")
+        || case::contains(&lower, "json.stringify")
+        || case::contains(&lower, "json:")
     {
         return Some(Encoding::Json);
     }
@@ -316,15 +316,15 @@ fn stated_encoding(text: &str) -> Option<Encoding> {
         "send",
     ]
     .iter()
-    .any(|w| lower.contains(w));
+    .any(|w| case::contains(&lower, w));
     if !about_request {
         return None;
     }
-    if lower.contains("multipart") || lower.contains("form-data") {
+    if case::contains(&lower, "multipart") || case::contains(&lower, "form-data") {
         Some(Encoding::Multipart)
-    } else if lower.contains("x-www-form-urlencoded") || lower.contains("表单") {
+    } else if case::contains(&lower, "x-www-form-urlencoded") || case::contains(&lower, "表单") {
         Some(Encoding::Form)
-    } else if lower.contains("json") {
+    } else if case::contains(&lower, "json") {
         Some(Encoding::Json)
     } else {
         None

@@ -262,7 +262,7 @@ pub fn looks_like_datetime(text: &str) -> bool {
 pub fn key_line(code: &str, key: &str) -> u32 {
     let quoted = format!("\"{key}\"");
     code.lines()
-        .position(|line| line.contains(&quoted))
+        .position(|line| crate::parse::case::contains(line, &quoted))
         .and_then(|i| u32::try_from(i).ok())
         .unwrap_or(0)
 }
