@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::Page;
-use super::text::{looks_like_datetime, loose, loose_eq, scalar_text};
+use super::text::{looks_like_datetime, loose_eq, scalar_text, with_loose};
 use crate::model::{
     Endpoint, Envelope, ErrorCode, ExpiryKind, ExpirySpec, Field, FieldRef, SuccessRule, TokenSpec,
     ValueType, lookup,
@@ -181,21 +181,23 @@ fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
 }
 
 fn is_token_field(field: &Field) -> bool {
-    let n = loose(&field.name);
     matches!(field.ty, ValueType::String | ValueType::Unknown)
-        && (case::contains(&n, "token") || case::contains(&n, "ticket"))
-        && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"]
-            .iter()
-            .any(|x| n.contains(x))
-        && !case::contains(&n, "expire")
+        && with_loose(&field.name, |n| {
+            (case::contains(n, "token") || case::contains(n, "ticket"))
+                && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"]
+                    .iter()
+                    .any(|x| case::contains(n, x))
+                && !case::contains(n, "expire")
+        })
 }
 
 fn is_expiry_field(field: &Field) -> bool {
-    let n = loose(&field.name);
-    case::contains(&n, "expire")
-        || case::contains(&n, "expiry")
-        || case::contains(&n, "expiration")
-        || n == "ttl"
+    with_loose(&field.name, |n| {
+        case::contains(n, "expire")
+            || case::contains(n, "expiry")
+            || case::contains(n, "expiration")
+            || n == "ttl"
+    })
 }
 
 fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
@@ -217,8 +219,10 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
     match field.ty {
         ValueType::Integer | ValueType::Number => Some(ExpiryKind::Seconds),
         ValueType::String => {
-            let n = loose(&field.name);
-            Some(if case::contains(&n, "in") && !case::contains(&n, "time") {
+            let seconds = with_loose(&field.name, |n| {
+                case::contains(n, "in") && !case::contains(n, "time")
+            });
+            Some(if seconds {
                 ExpiryKind::Seconds
             } else {
                 ExpiryKind::Datetime
@@ -229,20 +233,21 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
 }
 
 fn is_use_limit(field: &Field) -> bool {
-    let n = loose(&field.name);
     matches!(
         field.ty,
         ValueType::Integer | ValueType::Number | ValueType::Unknown
-    ) && [
-        "numberofuses",
-        "usecount",
-        "uselimit",
-        "remaininguses",
-        "usetimes",
-        "maxuses",
-    ]
-    .iter()
-    .any(|w| case::contains(&n, w))
+    ) && with_loose(&field.name, |n| {
+        [
+            "numberofuses",
+            "usecount",
+            "uselimit",
+            "remaininguses",
+            "usetimes",
+            "maxuses",
+        ]
+        .iter()
+        .any(|w| case::contains(n, w))
+    })
 }
 
 fn is_success_message(message: &str) -> bool {

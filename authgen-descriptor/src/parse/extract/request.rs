@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::Page;
-use super::text::{loose, sample_query_keys, snake_case};
+use super::text::{sample_query_keys, snake_case, with_loose};
 use crate::model::{
     Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
 };
@@ -87,23 +87,23 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
 
 /// Whether a parameter carries a secret: passwords, client secrets, keys, tokens.
 pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
-    let n = loose(name);
     let description = description.unwrap_or("");
-    [
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "ticket",
-        "appkey",
-        "privatekey",
-        "signature",
-    ]
-    .iter()
-    .any(|w| case::contains(&n, w))
-        || ["密钥", "密码", "秘钥"]
-            .iter()
-            .any(|w| case::contains(description, w))
+    with_loose(name, |n| {
+        [
+            "secret",
+            "password",
+            "passwd",
+            "token",
+            "ticket",
+            "appkey",
+            "privatekey",
+            "signature",
+        ]
+        .iter()
+        .any(|w| case::contains(n, w))
+    }) || ["密钥", "密码", "秘钥"]
+        .iter()
+        .any(|w| case::contains(description, w))
 }
 
 /// A request sample: the literal body or query of a call (not an SDK snippet).

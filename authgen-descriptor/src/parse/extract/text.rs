@@ -95,6 +95,24 @@ pub fn loose(name: &str) -> String {
     loose_chars(name).collect()
 }
 
+/// Calls `f` with [`loose`]`(name)`, built on the stack when short (every field of every
+/// response is classified several times).
+pub fn with_loose<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for c in loose_chars(name) {
+        match (buf.get_mut(len), u8::try_from(c)) {
+            (Some(slot), Ok(byte)) => *slot = byte,
+            _ => return f(&loose(name)),
+        }
+        len += 1;
+    }
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(loose) => f(loose),
+        Err(_) => f(&loose(name)),
+    }
+}
+
 /// The characters of [`loose`], without collecting them.
 fn loose_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
@@ -283,6 +301,10 @@ mod tests {
         assert_eq!(endpoint_name("/service/serviceToken"), "service_token");
         assert_eq!(endpoint_name("/users/{id}"), "users");
         assert_eq!(loose("app_id"), loose("appId"));
+        let long = "Very_Long-Field.Name".repeat(8);
+        for name in ["app_id", "", "参数 Expires_In", long.as_str()] {
+            assert_eq!(with_loose(name, str::to_owned), loose(name), "{name}");
+        }
         assert!(loose_eq("app_id", "appId"));
         assert!(loose_eq("errCode", "errcode"));
         assert!(!loose_eq("app_id", "appIds"));
