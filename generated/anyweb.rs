@@ -146,13 +146,13 @@ pub struct AnywebServiceTokenResponseData {
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
 pub struct AnywebServiceTokenResponse {
-    /// Wire name `code`; documented at `anyweb/service-token.mdx:43`.
+    /// Wire name `code`; documented at `anyweb/service-token.mdx:44`.
     #[serde(default)]
     pub code: ::core::option::Option<i64>,
-    /// Wire name `message`; documented at `anyweb/service-token.mdx:44`.
+    /// Wire name `message`; documented at `anyweb/service-token.mdx:45`.
     #[serde(default)]
     pub message: ::core::option::Option<::std::string::String>,
-    /// Wire name `data`; documented at `anyweb/service-token.mdx:45`.
+    /// Wire name `data`; documented at `anyweb/service-token.mdx:46`.
     #[serde(default)]
     pub data: ::core::option::Option<AnywebServiceTokenResponseData>,
 }

@@ -283,16 +283,16 @@ pub struct EbaasGetServiceTicketResponseData {
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
 pub struct EbaasGetServiceTicketResponse {
-    /// Wire name `request_id`; documented at `ebaas/get-service-ticket.md:45`.
+    /// Wire name `request_id`; documented at `ebaas/get-service-ticket.md:46`.
     #[serde(default)]
     pub request_id: ::core::option::Option<::std::string::String>,
-    /// Wire name `code`; documented at `ebaas/get-service-ticket.md:46`.
+    /// Wire name `code`; documented at `ebaas/get-service-ticket.md:47`.
     #[serde(default)]
     pub code: ::core::option::Option<::std::string::String>,
-    /// Wire name `msg`; documented at `ebaas/get-service-ticket.md:47`.
+    /// Wire name `msg`; documented at `ebaas/get-service-ticket.md:48`.
     #[serde(default)]
     pub msg: ::core::option::Option<::std::string::String>,
-    /// Wire name `data`; documented at `ebaas/get-service-ticket.md:48`.
+    /// Wire name `data`; documented at `ebaas/get-service-ticket.md:49`.
     #[serde(default)]
     pub data: ::core::option::Option<EbaasGetServiceTicketResponseData>,
 }

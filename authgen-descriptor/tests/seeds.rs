@@ -547,3 +547,46 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every response field's source line names it: a sample's `"key"` (so the line is the key's,
+/// not the fence's or its neighbour's), or a table row with the name or one of its aliases.
+#[test]
+fn response_field_sources_point_at_the_line_naming_them() {
+    fn check(fields: &[authgen_descriptor::model::Field], checked: &mut usize) {
+        for field in fields {
+            check(&field.fields, checked);
+            let Some(file) = field.source.page.strip_suffix("#__html").map_or_else(
+                || Some(field.source.page.as_str()),
+                |_| None, // lines count inside the JSON string's HTML, not the file
+            ) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(specs().join(file)).unwrap();
+            let line = text
+                .lines()
+                .nth(field.source.line as usize - 1)
+                .unwrap_or_default();
+            let names: Vec<&str> = std::iter::once(field.name.as_str())
+                .chain(field.aliases.iter().map(String::as_str))
+                .collect();
+            let named = if line.trim_start().starts_with('"') {
+                names.iter().any(|n| line.contains(&format!("\"{n}\"")))
+            } else {
+                names.iter().any(|n| line.contains(n))
+            };
+            assert!(
+                named,
+                "{} line {} does not name `{}`: {line:?}",
+                file, field.source.line, field.name
+            );
+            *checked += 1;
+        }
+    }
+    let mut checked = 0;
+    for provider in ["ebaas", "appauth", "anyweb", "coupang"] {
+        for e in &descriptor(&with_manifest(provider)).endpoints {
+            check(&e.response, &mut checked);
+        }
+    }
+    assert!(checked >= 20, "only {checked} fields checked");
+}

@@ -53,8 +53,10 @@ pub enum Block {
         lang: Option<String>,
         /// The code, verbatim.
         text: String,
-        /// Line of the opening fence.
+        /// Line of the opening fence (or `<pre>` tag): where the sample is.
         line: u32,
+        /// Line of the code's first line: the one after a fence; a `<pre>`'s own line.
+        text_line: u32,
     },
 }
 
@@ -79,8 +81,13 @@ impl Block {
             | Block::Label { line, .. }
             | Block::Paragraph { line, .. }
             | Block::Item { line, .. }
-            | Block::Note { line, .. }
-            | Block::Code { line, .. } => *line += offset,
+            | Block::Note { line, .. } => *line += offset,
+            Block::Code {
+                line, text_line, ..
+            } => {
+                *line += offset;
+                *text_line += offset;
+            }
             Block::Table(t) => {
                 t.line += offset;
                 for row in &mut t.rows {

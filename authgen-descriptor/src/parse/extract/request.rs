@@ -118,11 +118,12 @@ type Sample<'p> = (usize, &'p str, Option<&'p str>, u32);
 fn request_samples<'p>(page: &Page<'p>, range: Range<usize>) -> Vec<Sample<'p>> {
     range
         .filter_map(|i| match &page.doc.blocks[i] {
-            Block::Code { lang, text, line }
-                if matches!(
-                    page.section(i),
-                    Section::RequestSample | Section::Request(_)
-                ) =>
+            Block::Code {
+                lang, text, line, ..
+            } if matches!(
+                page.section(i),
+                Section::RequestSample | Section::Request(_)
+            ) =>
             {
                 Some((i, text.as_str(), lang.as_deref(), *line))
             }

@@ -17,9 +17,16 @@ pub(super) fn read<'p>(
     range: Range<usize>,
     endpoint: &mut Endpoint,
 ) -> Option<&'p Value> {
-    let mut sample: Option<(&Value, &str, u32)> = None;
+    // The sample: its value, code, block line and the line its code starts on.
+    let mut sample: Option<(&Value, &str, u32, u32)> = None;
     for index in range.clone() {
-        let Block::Code { lang, text, line } = &page.doc.blocks[index] else {
+        let Block::Code {
+            lang,
+            text,
+            line,
+            text_line,
+        } = &page.doc.blocks[index]
+        else {
             continue;
         };
         let kind = match page.section(index) {
@@ -36,15 +43,17 @@ pub(super) fn read<'p>(
             source: page.source(*line),
         });
         if kind == ExampleKind::Response && sample.is_none() {
-            sample = page.sample(index).map(|v| (v, text.as_str(), *line));
+            sample = page
+                .sample(index)
+                .map(|v| (v, text.as_str(), *line, *text_line));
         }
     }
     let table = table_fields(page, range);
     endpoint.response = match sample {
         None => table,
-        Some((value, text, line)) => {
+        Some((value, text, line, text_line)) => {
             let mut fields = match value {
-                Value::Object(map) => sample_fields(map, text, line, &page.doc.page),
+                Value::Object(map) => sample_fields(map, text, text_line, &page.doc.page),
                 _ => Vec::new(),
             };
             if !table.is_empty() {

@@ -276,7 +276,7 @@ pub fn looks_like_datetime(text: &str) -> bool {
         && b[13] == b':'
 }
 
-/// The 1-based line inside a code block where `"key"` first appears (0 when absent).
+/// How many lines into a code block `"key"` first appears (0 for its first line, and when absent).
 pub fn key_line(code: &str, key: &str) -> u32 {
     let quoted = format!("\"{key}\"");
     code.lines()

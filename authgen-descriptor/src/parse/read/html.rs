@@ -96,10 +96,13 @@ fn blocks(tree: &Tree) -> Vec<Block> {
         let mut text = || element_text(tree, node, &mut scratch);
         match name {
             "table" => blocks.push(Block::Table(read_table(tree, node, line))),
+            // html5ever drops a line break right after `<pre>`, so where the code starts is only
+            // known to be the tag's line or the next; the tag's line is taken.
             "pre" => blocks.push(Block::Code {
                 lang: code_language(tree, node),
                 text: raw_text(tree, node),
                 line,
+                text_line: line,
             }),
             "li" => blocks.push(Block::Item { text: text(), line }),
             "p" => {
@@ -287,7 +290,8 @@ mod tests {
                 Block::Code {
                     lang: None,
                     text: "{\"a\": 1}\n".into(),
-                    line: 5
+                    line: 5,
+                    text_line: 5
                 },
             ]
         );

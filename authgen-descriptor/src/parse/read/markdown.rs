@@ -34,10 +34,21 @@ impl Reader for MarkdownReader {
 
 /// What inline text is currently being collected for.
 enum Open {
-    Heading { level: u8, line: u32 },
-    Paragraph { line: u32 },
-    Code { lang: Option<String>, line: u32 },
-    Html { line: u32 },
+    Heading {
+        level: u8,
+        line: u32,
+    },
+    Paragraph {
+        line: u32,
+    },
+    Code {
+        lang: Option<String>,
+        line: u32,
+        text_line: u32,
+    },
+    Html {
+        line: u32,
+    },
 }
 
 /// Parses Markdown into blocks. Never fails: pulldown-cmark accepts any text.
@@ -116,15 +127,20 @@ impl Builder {
             }
             Tag::CodeBlock(kind) => {
                 self.flush_item_text();
-                let lang = match kind {
+                // A fenced block's code starts on the line after its fence.
+                let (lang, text_line) = match kind {
                     CodeBlockKind::Fenced(info) => {
                         let info = info.trim();
-                        (!info.is_empty()).then(|| info.to_owned())
+                        ((!info.is_empty()).then(|| info.to_owned()), line + 1)
                     }
-                    CodeBlockKind::Indented => None,
+                    CodeBlockKind::Indented => (None, line),
                 };
                 self.text.clear();
-                self.open = Some(Open::Code { lang, line });
+                self.open = Some(Open::Code {
+                    lang,
+                    line,
+                    text_line,
+                });
             }
             Tag::HtmlBlock => {
                 self.text.clear();
@@ -216,12 +232,18 @@ impl Builder {
         let Some(open) = self.open.take() else {
             return;
         };
-        if let Open::Code { lang, line } = open {
+        if let Open::Code {
+            lang,
+            line,
+            text_line,
+        } = open
+        {
             // A fenced block inside a list item belongs to the page, not to the item text.
             self.blocks.push(Block::Code {
                 lang,
                 text: std::mem::take(&mut self.text),
                 line,
+                text_line,
             });
             return;
         }
@@ -307,7 +329,8 @@ mod tests {
             Block::Code {
                 lang: Some("json".into()),
                 text: "{\"a\": 1}\n".into(),
-                line: 3
+                line: 3,
+                text_line: 4
             }
         );
     }

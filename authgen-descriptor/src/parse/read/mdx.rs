@@ -161,7 +161,8 @@ mod tests {
                 Block::Code {
                     lang: Some("py".into()),
                     text: "print(1)\n".into(),
-                    line: 14
+                    line: 14,
+                    text_line: 15
                 },
             ]
         );
