@@ -11,7 +11,6 @@ use html5ever::{Attribute, QualName, local_name, ns};
 
 use super::tree::{DOCUMENT, Id, Kind, Node, Tree};
 
-/// The first value of attribute `name`.
 /// The first `style` and `class` values of `attrs` (moved out: the rest are dropped).
 fn style_and_class(attrs: Vec<Attribute>) -> (Option<StrTendril>, Option<StrTendril>) {
     let (mut style, mut class) = (None, None);
@@ -190,6 +189,9 @@ impl TreeSink for Sink {
     }
 
     fn reparent_children(&self, node: &Id, new_parent: &Id) {
+        if node == new_parent {
+            return;
+        }
         let mut tree = self.0.borrow_mut();
         while let Some(child) = tree.node(*node).and_then(|n| n.first_child) {
             tree.detach(child);
