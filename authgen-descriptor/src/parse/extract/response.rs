@@ -53,7 +53,10 @@ pub(super) fn read<'p>(
         None => table,
         Some((value, text, line, text_line)) => {
             let mut fields = match value {
-                Value::Object(map) => sample_fields(map, text, text_line, &page.doc.page),
+                Value::Object(map) => {
+                    let lines: Vec<&str> = text.lines().collect();
+                    sample_fields(map, &lines, text_line, &page.doc.page)
+                }
                 _ => Vec::new(),
             };
             if !table.is_empty() {
@@ -157,7 +160,8 @@ fn nest(
     out
 }
 
-fn sample_fields(map: &Map<String, Value>, text: &str, line: u32, page: &str) -> Vec<Field> {
+/// The fields of a sample object; `lines` are the sample's, the first on page line `line`.
+fn sample_fields(map: &Map<String, Value>, lines: &[&str], line: u32, page: &str) -> Vec<Field> {
     map.iter()
         .map(|(name, value)| Field {
             name: name.clone(),
@@ -168,12 +172,12 @@ fn sample_fields(map: &Map<String, Value>, text: &str, line: u32, page: &str) ->
             description: None,
             aliases: Vec::new(),
             fields: match value {
-                Value::Object(inner) => sample_fields(inner, text, line, page),
+                Value::Object(inner) => sample_fields(inner, lines, line, page),
                 _ => Vec::new(),
             },
             source: Source {
                 page: page.to_owned(),
-                line: line + key_line(text, name),
+                line: line + key_line(lines, name),
             },
         })
         .collect()

@@ -276,10 +276,12 @@ pub fn looks_like_datetime(text: &str) -> bool {
         && b[13] == b':'
 }
 
-/// How many lines into a code block `"key"` first appears (0 for its first line, and when absent).
-pub fn key_line(code: &str, key: &str) -> u32 {
+/// How many lines into a code block (given as its lines) `"key"` first appears (0 for its first
+/// line, and when absent).
+pub fn key_line(lines: &[&str], key: &str) -> u32 {
     let quoted = format!("\"{key}\"");
-    code.lines()
+    lines
+        .iter()
         .position(|line| crate::parse::case::contains(line, &quoted))
         .and_then(|i| u32::try_from(i).ok())
         .unwrap_or(0)
