@@ -17,8 +17,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Variants per seed page; `PAGES_BENCH_VARIANTS` lowers it for profiling runs.
 const VARIANTS: usize = 200;
-/// Timed rounds (the median is reported); `PAGES_BENCH_ROUNDS` changes it.
-const ROUNDS: usize = 9;
+/// Timed rounds, each timing both sides back to back (medians are reported, and the median of
+/// the rounds' ratios, which a machine slowing down or speeding up mid-run disturbs least);
+/// `PAGES_BENCH_ROUNDS` changes it.
+const ROUNDS: usize = 15;
 
 fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -128,6 +130,11 @@ fn main() {
         }
         bare.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    let ratios: Vec<f64> = ours.iter().zip(&bare).map(|(a, b)| a / b).collect();
+    let (low, high) = ratios
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+    let ratio = median(ratios);
     let (a, b) = (median(ours), median(bare));
     if std::env::var_os("PAGES_BENCH_STAGES").is_some() {
         // Per seed: reading alone, reading and extraction, and pulldown's parse of the same pages.
@@ -161,7 +168,6 @@ fn main() {
         bytes as f64 / 1024.0
     );
     println!(
-        "pages->descriptors: {a:.1} ms   pulldown-cmark parse: {b:.1} ms   ratio: {:.1}x (target <= 5x)",
-        a / b
+        "pages->descriptors: {a:.1} ms   pulldown-cmark parse: {b:.1} ms   ratio: {ratio:.2}x (rounds {low:.2}-{high:.2}; target <= 5x)"
     );
 }
