@@ -65,7 +65,7 @@ pub(super) struct Tree {
     pub templates: Vec<(Id, Id)>,
     /// The line of the token being processed, as the builder reports it.
     pub line: u32,
-    /// What [`TreeSink::elem_name`] answers for a node that is not an element (the builder
+    /// What the sink's `elem_name` answers for a node that is not an element (the builder
     /// only asks about elements; this keeps the answer total).
     pub not_an_element: QualName,
 }
