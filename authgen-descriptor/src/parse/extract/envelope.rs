@@ -173,7 +173,7 @@ pub(super) fn read(
     }
 }
 
-/// The first of `names` (already in [`loose`] form) that a root field is loosely named.
+/// The first of `names` (already in [`super::text::loose`] form) that a root field is loosely named.
 fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
     names
         .iter()
