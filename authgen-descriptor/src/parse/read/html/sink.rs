@@ -32,10 +32,14 @@ fn style_and_class(attrs: Vec<Attribute>) -> (Option<StrTendril>, Option<StrTend
 pub(super) struct Sink(RefCell<Tree>);
 
 impl Sink {
-    /// A sink for `source`, with room for about as many nodes as it has tags and texts.
+    /// A sink for `source`, with room for about as many nodes as it has tags and texts, up to
+    /// a bound (a page of `<`s must not reserve gigabytes; past the bound the vector grows).
     pub(super) fn for_source(source: &str) -> Self {
+        const MOST_RESERVED: usize = 1 << 14;
         let tags = source.bytes().filter(|&b| b == b'<').count();
-        Self(RefCell::new(Tree::with_capacity(tags.saturating_mul(2))))
+        Self(RefCell::new(Tree::with_capacity(
+            tags.saturating_mul(2).min(MOST_RESERVED),
+        )))
     }
 }
 
