@@ -52,6 +52,33 @@ pub(crate) fn push_lowercase(out: &mut String, c: char) {
     }
 }
 
+/// Calls `f` with the string `chars` spell, built on the stack when it is short: the names,
+/// headers and labels classified here are, and there are thousands per page, so a heap string
+/// each added up. A `None` from `chars` (a character the caller cannot map one to one) or a
+/// string too long for the buffer makes `on_heap` build it instead.
+pub(crate) fn with_short_str<R>(
+    chars: impl Iterator<Item = Option<char>>,
+    on_heap: impl FnOnce() -> String,
+    f: impl FnOnce(&str) -> R,
+) -> R {
+    let mut buf = [0u8; 128];
+    let mut len = 0;
+    for c in chars {
+        let written = c.and_then(|c| {
+            let slot = buf.get_mut(len..len + c.len_utf8())?;
+            Some(c.encode_utf8(slot).len())
+        });
+        match written {
+            Some(n) => len += n,
+            None => return f(&on_heap()),
+        }
+    }
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(short) => f(short),
+        Err(_) => f(&on_heap()),
+    }
+}
+
 /// Exactly `haystack.contains(needle)`, quicker for the short texts compared here: each window
 /// is compared only when its first and last bytes match (UTF-8 matches only at character
 /// boundaries, so bytes are enough). Long texts (code samples) go to the standard search, whose

@@ -57,29 +57,17 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Calls `f` with [`normalize`]`(text)`, built on the stack when it is short (headers, cells,
-/// labels: classified by the thousand per page, so a heap string each added up).
+/// Calls `f` with [`normalize`]`(text)`, built on the stack when it is short.
 fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 128];
-    let mut len = 0;
-    for c in text.chars().filter(|&c| !is_decoration(c)) {
-        let c = if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else if case::is_caseless(c) {
-            c
+    let chars = text.chars().filter(|&c| !is_decoration(c)).map(|c| {
+        if c.is_ascii() {
+            Some(c.to_ascii_lowercase())
         } else {
             // Cased letters outside ASCII may lower-case to several characters.
-            return f(&normalize(text));
-        };
-        let Some(slot) = buf.get_mut(len..len + c.len_utf8()) else {
-            return f(&normalize(text));
-        };
-        len += c.encode_utf8(slot).len();
-    }
-    match std::str::from_utf8(&buf[..len]) {
-        Ok(normalized) => f(normalized),
-        Err(_) => f(&normalize(text)),
-    }
+            case::is_caseless(c).then_some(c)
+        }
+    });
+    case::with_short_str(chars, || normalize(text), f)
 }
 
 /// Classifies a column header; `None` for a header no reader knows.

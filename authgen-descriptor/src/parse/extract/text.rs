@@ -98,19 +98,7 @@ pub fn loose(name: &str) -> String {
 /// Calls `f` with [`loose`]`(name)`, built on the stack when short (every field of every
 /// response is classified several times).
 pub fn with_loose<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 64];
-    let mut len = 0;
-    for c in loose_chars(name) {
-        match (buf.get_mut(len), u8::try_from(c)) {
-            (Some(slot), Ok(byte)) => *slot = byte,
-            _ => return f(&loose(name)),
-        }
-        len += 1;
-    }
-    match std::str::from_utf8(&buf[..len]) {
-        Ok(loose) => f(loose),
-        Err(_) => f(&loose(name)),
-    }
+    crate::parse::case::with_short_str(loose_chars(name).map(Some), || loose(name), f)
 }
 
 /// The characters of [`loose`], without collecting them.
