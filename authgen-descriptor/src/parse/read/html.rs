@@ -180,7 +180,7 @@ fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
     result
 }
 
-fn nearest_table(tree: &Tree, node: Id) -> Option<usize> {
+fn nearest_table(tree: &Tree, node: Id) -> Option<Id> {
     tree.ancestors(node)
         .find(|&a| tree.name(a) == Some("table"))
 }
@@ -211,7 +211,7 @@ fn strip_tree_glyphs(text: &str) -> String {
 }
 
 /// Text of an element with `<br>` and block boundaries kept as line breaks, tidied
-/// ([`tidy_text`]); `scratch` holds the raw text (one buffer for all the cells of a page).
+/// ([`tidy_text`]); `scratch` holds the raw text (one buffer reused from cell to cell).
 fn element_text(tree: &Tree, element: Id, scratch: &mut String) -> String {
     let breaks_lines = |name: &str| matches!(name, "p" | "div" | "li" | "tr" | "pre");
     let out = scratch;
