@@ -31,6 +31,11 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(config.user_agent.clone())
+            // Requests carry client secrets and tokens: a redirect is reported, never followed
+            // (reqwest would re-send a 307/308 body to wherever it points), and no `Referer`
+            // (which would hold a GET token request's query string) is ever sent.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .build()
             .map_err(|e| BuildError(e.without_url().to_string()))?;
         Ok(Self {
@@ -232,6 +237,13 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        if status.is_redirection() {
+            return Err(Error::Redirect {
+                at,
+                status: status.as_u16(),
+                target: redirect_target(response.url(), response.headers()),
+            });
+        }
         let bytes = self.read_capped(at, response).await?;
         let secrets = params.secrets();
         if !status.is_success() {
@@ -273,6 +285,26 @@ impl Client {
     }
 }
 
+/// Where a redirect points, without its query or fragment (they may echo credentials).
+fn redirect_target(from: &reqwest::Url, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(location) = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return "(no Location header)".to_owned();
+    };
+    match from.join(location) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            url.to_string()
+        }
+        Err(_) => "(an invalid Location header)".to_owned(),
+    }
+}
+
 fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -310,6 +342,7 @@ pub(crate) fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::Provider { .. } => "provider_error",
         Error::Status { .. } => "http_status",
+        Error::Redirect { .. } => "redirect",
         Error::Decode { .. } => "decode_error",
         Error::TooLarge { .. } => "too_large",
         Error::Timeout { .. } => "timeout",

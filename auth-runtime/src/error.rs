@@ -50,6 +50,18 @@ pub enum Error {
         /// A short, redacted excerpt of the body.
         excerpt: String,
     },
+    /// The provider answered with a redirect. Token and protected requests never follow one: the
+    /// request carries credentials, and a redirect could take them to another host.
+    #[error("{at}: HTTP {status} redirect to {target} not followed (requests carrying credentials never follow redirects)")]
+    Redirect {
+        /// Where.
+        at: At,
+        /// The status code (301, 302, 303, 307, 308).
+        status: u16,
+        /// Where the provider pointed: scheme, host, port and path (the query is dropped, as it
+        /// may echo credentials).
+        target: String,
+    },
     /// The body is not what the descriptor says.
     #[error("{at}: cannot decode the response ({reason}); body starts: {excerpt}")]
     Decode {
@@ -99,6 +111,7 @@ impl Error {
         match self {
             Error::Provider { at, .. }
             | Error::Status { at, .. }
+            | Error::Redirect { at, .. }
             | Error::Decode { at, .. }
             | Error::TooLarge { at, .. }
             | Error::Timeout { at }
@@ -114,7 +127,10 @@ impl Error {
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
             Error::Decode { .. } => true,
-            Error::Provider { .. } | Error::TooLarge { .. } | Error::Config { .. } => false,
+            Error::Provider { .. }
+            | Error::Redirect { .. }
+            | Error::TooLarge { .. }
+            | Error::Config { .. } => false,
         }
     }
 

@@ -22,7 +22,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{At, Error};
-use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore, stable_hash};
+use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore};
 
 /// Stores `v`/`iat`/`exp` unless a newer token (greater `iat`) is stored; returns 1 when stored.
 const SAVE_IF_NEWER: &str = r"
@@ -170,11 +170,12 @@ impl RedisStore {
         self.degraded.load(Ordering::Relaxed)
     }
 
-    /// The Redis key of `key`'s token; the lease is this plus `:lease`. The subject (a client
-    /// id) is hashed so keys reveal nothing about the client.
+    /// The Redis key of `key`'s token; the lease is this plus `:lease`. The subject (client ids
+    /// and a fingerprint of the secrets) is hashed (128 bits of SHA-256) so keys reveal nothing
+    /// about the client.
     pub fn redis_key(&self, key: &CacheKey) -> String {
         format!(
-            "{}:{}:{}:{}:{:016x}",
+            "{}:{}:{}:{}:{}",
             self.prefix,
             key.provider,
             key.endpoint,
@@ -309,4 +310,12 @@ impl TokenStore for RedisStore {
                 .await;
         })
     }
+}
+
+/// A 128-bit SHA-256 fingerprint in hex: the same in every build and process, for names shared
+/// across a fleet, and too wide for two tenants' subjects to collide.
+fn stable_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -54,6 +54,7 @@ pub struct SessionBuilder {
     clock: Arc<dyn Clock>,
     store: Arc<dyn TokenStore>,
     policy: CachePolicy,
+    fingerprint_key: Vec<u8>,
 }
 
 impl SessionBuilder {
@@ -72,6 +73,15 @@ impl SessionBuilder {
     /// Where tokens are shared (default: in memory).
     pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.store = store;
+        self
+    }
+
+    /// The key of the HMAC that fingerprints secret credentials in cache keys (and so in Redis
+    /// key names). The default is a fixed public constant, which is enough to keep secrets out of
+    /// keys; a private key also stops anyone who can read the keys from testing guesses of a
+    /// secret against them. Every instance sharing a store must use the same key.
+    pub fn fingerprint_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.fingerprint_key = key.into();
         self
     }
 
@@ -102,6 +112,7 @@ impl SessionBuilder {
             clock,
             store,
             policy,
+            fingerprint_key,
         } = self;
         Ok(Session(Arc::new_cyclic(|weak: &Weak<Inner>| {
             let caches = specs
@@ -112,7 +123,7 @@ impl SessionBuilder {
                         provider: spec.provider,
                         endpoint: spec.name,
                         environment: environment.clone(),
-                        subject: subject(spec, &credentials),
+                        subject: subject(spec, &credentials, &fingerprint_key),
                     };
                     let source = EndpointSource {
                         session: weak.clone(),
@@ -146,29 +157,39 @@ impl SessionBuilder {
     }
 }
 
-/// The cache key's subject: the first plain (non-secret) credential the endpoint takes, else a
-/// hash of the secret ones, so keys never contain secrets.
-fn subject(spec: &EndpointSpec, credentials: &Params) -> String {
-    let own = spec.params.iter().filter(|p| p.fill_from.is_none());
-    if let Some(value) =
-        own.clone()
-            .filter(|p| !p.secret)
-            .find_map(|p| match credentials.get(p.name) {
-                Some(ParamValue::Text(t)) => Some(t.clone()),
-                _ => None,
-            })
-    {
-        return value;
-    }
-    // Stable across builds, so every instance of a fleet derives the same key.
-    let mut joined = Vec::new();
-    for p in own {
-        if let Some(v) = credentials.get(p.name) {
-            joined.extend_from_slice(v.expose().as_bytes());
-            joined.push(0);
+/// The key of the HMAC that fingerprints secrets in cache keys when the session sets none. It
+/// only separates this use of SHA-256 from others; [`SessionBuilder::fingerprint_key`] sets a
+/// private one (every instance of a fleet must then share it).
+const DEFAULT_FINGERPRINT_KEY: &[u8] = b"authgen cache-key fingerprint v2";
+
+/// The cache key's subject: everything that identifies the caller. Every plain credential the
+/// endpoint takes (`name="value"`, in the spec's order: client ids and constants), then `#` and
+/// an HMAC-SHA-256 of the secret ones (names and values), so keys never contain a secret and two
+/// tenants that differ in any credential never share a token.
+fn subject(spec: &EndpointSpec, credentials: &Params, fingerprint_key: &[u8]) -> String {
+    use hmac::Mac;
+    let mut plain = Vec::new();
+    // HMAC takes a key of any length, so `new_from_slice` cannot fail for it.
+    #[allow(clippy::expect_used)]
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(fingerprint_key)
+        .expect("HMAC accepts keys of any length");
+    for p in spec.params.iter().filter(|p| p.fill_from.is_none()) {
+        match credentials.get(p.name) {
+            Some(ParamValue::Text(t)) if !p.secret => plain.push(format!("{}={t:?}", p.name)),
+            Some(value) => {
+                mac.update(p.name.as_bytes());
+                mac.update(&[0]);
+                mac.update(value.expose().as_bytes());
+                mac.update(&[0]);
+            }
+            None => {}
         }
     }
-    format!("h{:016x}", crate::store::stable_hash(&joined))
+    let fingerprint: String = mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{}#{fingerprint}", plain.join("&"))
 }
 
 impl Session {
@@ -188,6 +209,7 @@ impl Session {
             clock: Arc::new(SystemClock),
             store: Arc::new(MemoryStore::new()),
             policy: CachePolicy::default(),
+            fingerprint_key: DEFAULT_FINGERPRINT_KEY.to_vec(),
         }
     }
 

@@ -21,7 +21,9 @@ pub struct CacheKey {
     pub endpoint: &'static str,
     /// Environment label (or the base URL when none).
     pub environment: String,
-    /// The client id, or a hash of the credentials when there is none (never a secret).
+    /// Who the token belongs to: every plain credential the endpoint takes (`name="value"`, by
+    /// wire name: client ids, constants) and a keyed fingerprint of the secret ones
+    /// (`#` + 32 hex digits); never a secret. Two credential sets that differ anywhere differ here.
     pub subject: String,
 }
 
@@ -97,13 +99,6 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
-/// FNV-1a: a hash that is the same in every build and process, for names shared across a fleet
-/// (std's `DefaultHasher` may change between Rust releases).
-pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
 
 /// The default store: a map in this process.
 #[derive(Debug, Default)]

@@ -31,18 +31,68 @@ pub fn sanitize(text: &str) -> String {
         .join("\n\n")
 }
 
-/// `#[doc = "..."]` attributes, one per line.
+/// Page text (a name, a path, a host, a code) as an inline code span: one line, no backtick that
+/// could close the span early, no control character. Inside a span rustdoc interprets nothing.
+pub fn code(text: &str) -> String {
+    let inner: String = text
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    match inner.trim() {
+        "" => "(empty)".to_owned(),
+        inner => format!("`{inner}`"),
+    }
+}
+
+/// `#[doc = "..."]` attributes, one per line. Every line passes [`neutralize`] whatever built it,
+/// so page text that slipped past [`sanitize`] or [`code`] still cannot open a doctest.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
     let docs = lines
         .iter()
         .flat_map(|l| l.split('\n'))
-        .map(|l| format!(" {l}"));
+        .map(|l| format!(" {}", neutralize(l)));
     quote! { #( #[doc = #docs] )* }
+}
+
+/// The last guard on a doc line: no leading indentation (an indented block is a doctest), no
+/// code fence at its start, no control characters.
+fn neutralize(line: &str) -> String {
+    let line: String = line
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let line = line.trim_start();
+    if line.starts_with("```") || line.starts_with("~~~") {
+        format!("\\{line}")
+    } else {
+        line.to_owned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_spans_cannot_be_closed_early_or_span_lines() {
+        assert_eq!(
+            code("a`b\n```rust\nfn main(){}"),
+            "`a'b '''rust fn main(){}`"
+        );
+        assert_eq!(code("  "), "(empty)");
+    }
+
+    #[test]
+    fn doc_lines_cannot_open_a_fence_or_an_indented_block() {
+        let out = doc_attrs(&["x\n```\n    indented\n~~~".to_owned()]).to_string();
+        assert!(out.contains(r#"" \\```""#), "{out}");
+        assert!(out.contains(r#"" indented""#), "{out}");
+        assert!(out.contains(r#"" \\~~~""#), "{out}");
+    }
 
     #[test]
     fn sanitizing() {

@@ -101,8 +101,8 @@ pub fn credential_candidates(descriptor: &Descriptor) -> Vec<Credential> {
 pub fn credential_struct(descriptor: &Descriptor, options: &Options) -> TokenStream {
     let name = Ident::new(&options.struct_name, Span::call_site());
     let doc = docs::doc_attrs(&[format!(
-        "Credentials for `{}`: turn them into a client with an environment constructor or `with_base_url`.",
-        descriptor.provider
+        "Credentials for {}: turn them into a client with an environment constructor or `with_base_url`.",
+        docs::code(&descriptor.provider)
     )]);
     let fields = options.credentials.iter().map(|c| {
         let field = Ident::new(&c.field, Span::call_site());
@@ -111,7 +111,7 @@ pub fn credential_struct(descriptor: &Descriptor, options: &Options) -> TokenStr
         } else {
             quote!(::std::string::String)
         };
-        let doc = docs::doc_attrs(&[format!("Sent as `{}`.", c.wire)]);
+        let doc = docs::doc_attrs(&[format!("Sent as {}.", docs::code(&c.wire))]);
         quote! { #doc pub #field: #ty }
     });
     if options.credentials.is_empty() {
@@ -151,7 +151,8 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
     let constructors = constructors(descriptor, &endpoints, options);
     let provider = &descriptor.provider;
     let client_doc = docs::doc_attrs(&[format!(
-        "Client for `{provider}`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`."
+        "Client for {}: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.",
+        docs::code(provider)
     )]);
     let into_params = credential_params(options);
 
@@ -238,7 +239,9 @@ fn constructors(
         .map(|(env, url)| {
             let method = format_ident!("{}", env.as_str());
             let doc = docs::doc_attrs(&[format!(
-                "A client on the `{env}` environment (`{url}`) with the default HTTP settings."
+                "A client on the {} environment ({}) with the default HTTP settings.",
+                docs::code(env),
+                docs::code(url)
             )]);
             quote! {
                 #doc
@@ -262,16 +265,15 @@ fn client_method(descriptor: &Descriptor, e: &Endpoint, options: &Options) -> To
     let response = types::response_name(&options.struct_name, e);
     let request_params = types::request_params(e, options);
     let mut docs_lines = vec![format!(
-        "{}: `{} {}`.",
+        "{}: {}.",
         e.title.as_deref().map_or(e.name.clone(), docs::sanitize),
-        e.method,
-        e.path
+        docs::code(&format!("{} {}", e.method, e.path))
     )];
     if let Some(d) = &e.description {
         docs_lines.push(docs::sanitize(d));
     }
     if let Some(s) = e.sources.get("path") {
-        docs_lines.push(format!("Documented at `{s}`."));
+        docs_lines.push(format!("Documented at {}.", docs::code(&s.to_string())));
     }
     let doc = docs::doc_attrs(&docs_lines);
     let (arg, sets) = if request_params.is_empty() {
@@ -308,7 +310,8 @@ fn client_method(descriptor: &Descriptor, e: &Endpoint, options: &Options) -> To
         let endpoint_name = &e.name;
         let provider = &descriptor.provider;
         let doc = docs::doc_attrs(&[format!(
-            "The `{provider}.{endpoint_name}` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected."
+            "The {} token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.",
+            docs::code(&format!("{provider}.{endpoint_name}"))
         )]);
         quote! {
             #doc

@@ -106,8 +106,9 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
         quote!(#s::ErrorSpec { code: #code, message: #message, variant: #variant, invalid_token: #invalid })
     });
     let doc = docs::doc_attrs(&[format!(
-        "`{} {}`: the `{endpoint}` endpoint as the runtime executes it.",
-        e.method, e.path
+        "{}: the {} endpoint as the runtime executes it.",
+        docs::code(&format!("{} {}", e.method, e.path)),
+        docs::code(endpoint)
     )]);
     quote! {
         #doc

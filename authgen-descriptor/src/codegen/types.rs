@@ -40,8 +40,8 @@ pub fn endpoint_types(prefix: &str, e: &Endpoint, options: &Options) -> TokenStr
                     quote!(::std::string::String)
                 };
                 let mut lines = vec![format!(
-                    "`{}`{}.",
-                    p.name,
+                    "{}{}.",
+                    docs::code(&p.name),
                     if p.required { " (required)" } else { "" }
                 )];
                 lines.extend(p.description.as_deref().map(docs::sanitize));
@@ -49,16 +49,21 @@ pub fn endpoint_types(prefix: &str, e: &Endpoint, options: &Options) -> TokenStr
                 quote!(#doc pub #field: #ty)
             });
             let doc =
-                docs::doc_attrs(&[format!("Per-call parameters of `{} {}`.", e.method, e.path)]);
+                docs::doc_attrs(&[format!("Per-call parameters of {}.", method_path(e))]);
             quote! { #doc pub struct #name { #(#fields,)* } }
         })
     };
     let token_path = e.token.as_ref().map(|t| t.path.as_str());
     let mut structs = Vec::new();
     let name = response_name(prefix, e);
-    let doc = vec![format!("The response of `{} {}`.", e.method, e.path)];
+    let doc = vec![format!("The response of {}.", method_path(e))];
     object_struct(&name, &doc, &e.response, "", token_path, &mut structs);
     quote! { #request #(#structs)* }
+}
+
+/// `METHOD /path` as a doc code span.
+fn method_path(e: &Endpoint) -> String {
+    docs::code(&format!("{} {}", e.method, e.path))
 }
 
 fn object_struct(
@@ -83,7 +88,7 @@ fn object_struct(
                 quote!(::auth_runtime::SecretString)
             } else if !f.fields.is_empty() {
                 let child = format_ident!("{}{}", name, f.rust_name.to_upper_camel_case());
-                let child_doc = vec![format!("The `{field_path}` object.")];
+                let child_doc = vec![format!("The {} object.", docs::code(&field_path))];
                 object_struct(&child, &child_doc, &f.fields, &field_path, token, out);
                 quote!(#child)
             } else {
@@ -95,8 +100,9 @@ fn object_struct(
             let mut lines = Vec::new();
             lines.extend(f.description.as_deref().map(docs::sanitize));
             lines.push(format!(
-                "Wire name `{}`; documented at `{}`.",
-                f.name, f.source
+                "Wire name {}; documented at {}.",
+                docs::code(&f.name),
+                docs::code(&f.source.to_string())
             ));
             let doc = docs::doc_attrs(&lines);
             quote! {
@@ -152,7 +158,7 @@ pub fn error_enum(name: &Ident, endpoints: &[&Endpoint]) -> TokenStream {
         .collect();
     let docs_v = codes
         .iter()
-        .map(|(c, _, m)| docs::doc_attrs(&[format!("`{c}`: {}", docs::sanitize(m))]));
+        .map(|(c, _, m)| docs::doc_attrs(&[format!("{}: {}", docs::code(c), docs::sanitize(m))]));
     let code_strs: Vec<&String> = codes.iter().map(|(c, ..)| c).collect();
     let messages: Vec<&String> = codes.iter().map(|(_, _, m)| m).collect();
     // With no documented code, single-arm matches would trip clippy in the user's crate.
