@@ -10,6 +10,8 @@
 pub mod model;
 #[cfg(feature = "parse")]
 pub mod parse;
+#[cfg(feature = "parse")]
+pub mod score;
 
 pub use model::{Descriptor, Endpoint, LoadError, SCHEMA_VERSION};
 #[cfg(feature = "codegen")]

@@ -324,8 +324,12 @@ impl fmt::Display for SuccessRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenSpec {
-    /// Dotted path in the response body.
+    /// Dotted path in the response body, or the response header's name when [`Self::header`].
     pub path: String,
+    /// Whether the token comes in a response header (Huawei Cloud's `X-Subject-Token`) rather
+    /// than in the body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub header: bool,
     /// An auth scheme the value already carries (seed 004 sends `Bearer eyJ...`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme_included: Option<String>,

@@ -4,6 +4,7 @@
 mod bench_build;
 mod demo;
 mod regen;
+mod score;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,8 +41,6 @@ enum Command {
         #[arg(long, default_value = "specs")]
         specs: PathBuf,
     },
-    /// Read any pages (also outside specs/, no manifest needed): descriptor JSON on stdout,
-    /// diagnostics on stderr.
     /// The main job's showcase: fake providers in-process, the generated clients fetching,
     /// caching, refreshing and recovering (no network, no credentials).
     Demo,
@@ -60,10 +59,23 @@ enum Command {
         #[arg(long, default_value_t = 8480)]
         port: u16,
     },
+    /// Read any pages (also outside specs/, no manifest needed): descriptor JSON on stdout,
+    /// diagnostics on stderr.
     Describe {
         /// Page files (.md, .mdx, .html, JSON-wrapped HTML, or .txt of any of those).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Score pages against their expected facts (`expected/<stem>.json` beside their `pages/`
+    /// folder): per page the facts found / expected, misses, spurious parameters and endpoints,
+    /// conflicts; then the total.
+    Score {
+        /// Pages or folders of pages (a corpus folder holding `pages/` and `expected/` works too).
+        #[arg(default_value = "corpus")]
+        paths: Vec<PathBuf>,
+        /// Print only the per-page lines and the total, not the misses.
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 
@@ -74,6 +86,7 @@ fn main() -> ExitCode {
         Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
         Command::Check { specs } => regen::check(&root.join(specs)),
         Command::Describe { paths } => regen::describe(&paths),
+        Command::Score { paths, quiet } => score::score(&paths, quiet),
         Command::BenchBuild { structs, rounds } => {
             bench_build::bench_build(&root, structs, rounds.max(1)).map(|()| ExitCode::SUCCESS)
         }

@@ -141,6 +141,7 @@ pub(super) fn read(
             .map(str::to_owned);
         endpoint.token = Some(TokenSpec {
             path,
+            header: false,
             scheme_included,
             source: field.source.clone(),
         });
