@@ -281,6 +281,35 @@ fn key_of(k: &str) -> Option<Key> {
     }
 }
 
+/// Words in a path that name an operation issuing or renewing a token (`/oauth2/token`,
+/// `/getAccessToken`, `/auth/tokens`, `/AssumeRole`, `/ticket`), as opposed to the protected APIs
+/// and pages a token page also mentions.
+const TOKEN_OPERATION_WORDS: &[&str] = &[
+    "token", "oauth", "auth", "login", "ticket", "credential", "session", "assume", "jwt",
+    "signin", "connect", "identity", "sts", "令牌",
+];
+
+/// Whether a path names a token operation (see [`TOKEN_OPERATION_WORDS`]).
+pub fn names_token_operation(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    TOKEN_OPERATION_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Whether a path is a browser authorisation page (`/oauth/authorize`), which a token page links
+/// to but which is not an API endpoint.
+pub fn names_authorize_page(path: &str) -> bool {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "authorize" | "authorization" | "to_login" | "consent" | "oauth2.html"
+    )
+}
+
 /// Splits `key : value` / `key：value` (full-width colon too). The key must be short.
 pub fn split_key_value(line: &str) -> Option<(&str, &str)> {
     let (at, colon) = line.char_indices().find(|(_, c)| *c == ':' || *c == '：')?;

@@ -1,6 +1,7 @@
 //! Blocks → endpoints: find each endpoint's method and path, split the page into one segment per
 //! endpoint, then read parameters, response, envelope, token, expiry and errors from each segment.
 
+mod endpoint_lines;
 mod envelope;
 mod page;
 mod request;
@@ -35,6 +36,8 @@ struct UrlFact {
     line: u32,
     /// Whether the fact sits in a test section or under a test key.
     test: bool,
+    /// The method stated with the URL (`POST https://…`, a curl command), if any.
+    method: Option<Method>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +50,8 @@ struct MethodFact {
 #[derive(Debug, Default)]
 struct Facts {
     urls: Vec<UrlFact>,
+    /// Endpoints stated in running text or code (`METHOD URL`, curl, SDK calls).
+    lines: Vec<UrlFact>,
     methods: Vec<MethodFact>,
     descriptions: Vec<(usize, String, u32)>,
     hosts: Vec<(usize, String, String, u32)>,
@@ -61,12 +66,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let mut facts = collect_facts(&page);
     out.resources = std::mem::take(&mut facts.resources);
 
-    let mut anchors: Vec<&UrlFact> = Vec::new();
-    for fact in &facts.urls {
-        if fact.url.path != "/" && !anchors.iter().any(|a| a.url.path == fact.url.path) {
-            anchors.push(fact);
-        }
-    }
+    let anchors = choose_anchors(&facts);
     if anchors.is_empty() {
         let line = doc.blocks.first().map_or(1, Block::line);
         return Err(Diagnostic::error(
@@ -78,7 +78,20 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let bounds = segment_bounds(&doc.blocks, &anchors);
     let page_hosts = hosts_in(&facts, 0..doc.blocks.len(), &anchors);
     for (anchor, range) in anchors.iter().zip(bounds) {
-        let Some(method) = facts.methods.iter().find(|m| range.contains(&m.block)) else {
+        let stated = facts
+            .urls
+            .iter()
+            .chain(&facts.lines)
+            .filter(|f| f.url.path == anchor.url.path)
+            .find_map(|f| f.method.map(|m| (m, f.block, f.line)));
+        let Some(method) = stated
+            .map(|(method, block, line)| MethodFact {
+                method,
+                block,
+                line,
+            })
+            .or_else(|| facts.methods.iter().find(|m| range.contains(&m.block)).cloned())
+        else {
             out.diagnostics.push(Diagnostic::error(
                 &doc.page,
                 anchor.line,
@@ -164,10 +177,80 @@ fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The paths that become endpoints: every labelled or tabled path; then every path a `METHOD
+/// URL` line, curl command or SDK call states that names a token operation (when the page has no
+/// such path, the most often stated one). Browser authorisation pages are not endpoints.
+fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
+    let mut anchors: Vec<&UrlFact> = Vec::new();
+    for fact in &facts.urls {
+        if fact.url.path != "/" && !anchors.iter().any(|a| a.url.path == fact.url.path) {
+            anchors.push(fact);
+        }
+    }
+    let candidates: Vec<&UrlFact> = facts
+        .lines
+        .iter()
+        .filter(|f| f.url.path != "/" && !vocab::names_authorize_page(&f.url.path))
+        .collect();
+    let tokenish: Vec<&UrlFact> = candidates
+        .iter()
+        .copied()
+        .filter(|f| vocab::names_token_operation(&f.url.path))
+        .collect();
+    let mut extra = tokenish;
+    if extra.is_empty() && anchors.is_empty() {
+        let most = candidates.iter().max_by_key(|c| {
+            (
+                candidates.iter().filter(|o| o.url.path == c.url.path).count(),
+                std::cmp::Reverse(c.block),
+            )
+        });
+        extra.extend(most.copied());
+    }
+    for fact in extra {
+        if !anchors.iter().any(|a| a.url.path == fact.url.path) {
+            anchors.push(fact);
+        }
+    }
+    anchors.sort_by_key(|a| a.block);
+    anchors
+}
+
+/// Endpoints stated in a block's text or code.
+fn line_facts(index: usize, block: &Block, test: bool, facts: &mut Facts) {
+    let mut push = |text: &str, line: u32, code: bool| {
+        for found in endpoint_lines::find(text, code) {
+            facts.lines.push(UrlFact {
+                url: found.url,
+                block: index,
+                line: line + found.line_offset,
+                test,
+                method: found.method,
+            });
+        }
+    };
+    match block {
+        Block::Paragraph { text, line }
+        | Block::Item { text, line }
+        | Block::Label { text, line }
+        | Block::Note { text, line, .. }
+        | Block::Heading { text, line, .. } => push(text, *line, false),
+        Block::Code {
+            text, text_line, ..
+        } => push(text, *text_line, true),
+        Block::Table(table) => {
+            for row in &table.rows {
+                push(&row.cells.join(" "), row.line, false);
+            }
+        }
+    }
+}
+
 fn collect_facts(page: &Page<'_>) -> Facts {
     let mut facts = Facts::default();
     for (index, block) in page.doc.blocks.iter().enumerate() {
         let in_test = page.context[index].heading.is_some_and(names_test);
+        line_facts(index, block, in_test, &mut facts);
         match block {
             Block::Paragraph { text, line }
             | Block::Item { text, line }
@@ -189,6 +272,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                                     block: index,
                                     line: at,
                                     test,
+                                    method: None,
                                 });
                             }
                         }
@@ -286,6 +370,7 @@ fn table_facts(
                     block: index,
                     line: row.line,
                     test,
+                    method: None,
                 });
             }
             if let Some(method) = columns
@@ -313,6 +398,7 @@ fn table_facts(
                             block: index,
                             line: row.line,
                             test,
+                            method: None,
                         });
                     }
                 }
@@ -359,7 +445,12 @@ fn hosts_in(
         .filter(|(b, ..)| range.contains(b))
         .map(|(_, env, host, line)| (env.clone(), host.clone(), *line))
         .collect();
-    for fact in facts.urls.iter().filter(|f| range.contains(&f.block)) {
+    for fact in facts
+        .urls
+        .iter()
+        .chain(&facts.lines)
+        .filter(|f| range.contains(&f.block))
+    {
         if let Some(host) = &fact.url.host
             && anchors.iter().any(|a| a.url.path == fact.url.path)
         {

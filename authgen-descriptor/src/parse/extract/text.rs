@@ -174,7 +174,13 @@ fn normalize_path(path: &str) -> Option<String> {
         }
         segments.push(segment);
     }
-    Some(format!("/{}", segments.join("/")))
+    // A trailing slash is part of the path (some servers answer `/token` and `/token/` apart).
+    let slash = if path.ends_with('/') && !segments.is_empty() {
+        "/"
+    } else {
+        ""
+    };
+    Some(format!("/{}{slash}", segments.join("/")))
 }
 
 /// The `{name}` parameters of a path.
