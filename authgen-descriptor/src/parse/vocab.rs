@@ -39,6 +39,10 @@ pub enum Column {
     Content,
     /// Error or status code.
     Code,
+    /// Where a parameter goes (`位置`, `In`, `Parameter Type`: header/query/body/path).
+    Location,
+    /// Whether a value may be empty (`是否可空`): the inverse of required.
+    Nullable,
     /// Anything else (YApi's 其他信息): kept out of the way.
     Other,
 }
@@ -78,18 +82,32 @@ pub fn column(header: &str) -> Option<Column> {
 fn column_of(h: &str) -> Option<Column> {
     let column = match h {
         "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
-        | "name" | "field" | "parameter" | "param" | "key" | "参数key" => Column::Name,
+        | "属性名" | "变量" | "变量名" | "name" | "field" | "parameter" | "param" | "key"
+        | "参数key" | "fieldname" | "parametername" | "paramname" | "property" | "propertyname"
+        | "attribute" | "claim" | "argument" => Column::Name,
         "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
             Column::Type
         }
-        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "required"
-        | "mandatory" | "是否可空" => Column::Required,
+        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "必选" | "是否必选"
+        | "必含" | "必需" | "是否必需" | "required" | "required?" | "isrequired" | "mandatory"
+        | "condition" | "requirement" | "必填项" => Column::Required,
+        "是否可空" | "可空" | "nullable" | "允许空" | "是否允许为空" | "optional" | "可选" => {
+            Column::Nullable
+        }
+        "位置" | "参数位置" | "in" | "location" | "parametertype" | "paramtype" | "参数类别" => {
+            Column::Location
+        }
         "最大长度" | "长度" | "maxlength" | "length" | "maxlen" => Column::MaxLength,
         "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义"
-        | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" => {
+        | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" | "简介"
+        | "meaning" | "details" | "detail" | "错误描述" | "错误信息" | "返回信息" | "信息"
+        | "message" | "msg" | "reason" | "cause" | "原因" | "描述信息" | "错误说明" | "notes"
+        | "note" | "explanation" | "解释" => {
             Column::Description
         }
-        "示例值" | "示例" | "例子" | "样例" | "example" | "sample" => Column::Example,
+        "示例值" | "示例" | "例子" | "样例" | "example" | "sample" | "examplevalue" | "样例值" => {
+            Column::Example
+        }
         "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" => Column::Value,
         "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
         "环境" | "environment" | "env" | "环境名称" => Column::Environment,
@@ -103,9 +121,9 @@ fn column_of(h: &str) -> Option<Column> {
         }
         "标题" | "项目" | "项" | "item" => Column::Key,
         "内容" | "content" => Column::Content,
-        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode" => {
-            Column::Code
-        }
+        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode"
+        | "error" | "错误" | "错误代码" | "http状态码" | "httpstatus" | "httpcode" | "status"
+        | "http" | "subcode" | "errorcodes" | "错误编码" | "业务码" => Column::Code,
         "其他信息" | "其他" | "other" | "备用" => Column::Other,
         _ => return None,
     };
@@ -121,6 +139,52 @@ pub fn required(cell: &str) -> Option<bool> {
         "否" | "非必须" | "非必填" | "可选" | "选填" | "false" | "n" | "no" | "optional" | "0" => {
             Some(false)
         }
+        _ => None,
+    })
+}
+
+/// Reads a required marker written as words, in a Required/Condition cell, a type cell
+/// (`string, required`) or a description (`Required. The client id`, `可选，默认…`): the first
+/// marker wins; `None` when the text has none.
+pub fn required_in_text(text: &str) -> Option<bool> {
+    if let Some(exact) = required(text) {
+        return Some(exact);
+    }
+    let lower = text.to_lowercase();
+    let markers: [(&str, bool); 16] = [
+        ("not required", false),
+        ("non-required", false),
+        ("非必填", false),
+        ("非必须", false),
+        ("非必传", false),
+        ("optional", false),
+        ("可选", false),
+        ("选填", false),
+        ("conditional", false),
+        ("required", true),
+        ("mandatory", true),
+        ("必填", true),
+        ("必须", true),
+        ("必传", true),
+        ("必选", true),
+        ("必需", true),
+    ];
+    markers
+        .iter()
+        .filter_map(|(word, value)| lower.find(word).map(|at| (at, *value)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, value)| value)
+}
+
+/// Reads a location cell or label (`header`, `query`, `formData`, `body`, `path`, `请求头`, ...).
+pub fn location_word(text: &str) -> Option<Location> {
+    with_normalized(text, |t| match t {
+        "header" | "headers" | "请求头" | "头" | "head" | "httpheader" => Some(Location::Header),
+        "query" | "querystring" | "url" | "查询" | "query参数" | "params" => Some(Location::Query),
+        "body" | "formdata" | "form" | "json" | "请求体" | "body参数" | "payload" => {
+            Some(Location::Body)
+        }
+        "path" | "路径" | "pathvariable" | "uri" => Some(Location::Path),
         _ => None,
     })
 }

@@ -100,17 +100,32 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         let Some(method) = Method::parse(bare) else {
             continue;
         };
-        // The URL may follow a method glued to it in markup (`**POST**` `` `/token` ``).
-        let next = words.get(i + 1..)?.iter().map(|w| url_word(w)).find(|w| !w.is_empty())?;
-        if !(next.starts_with('/') || next.starts_with("http://") || next.starts_with("https://"))
-        {
-            continue;
-        }
-        if let Some(url) = parse_url(next) {
-            return Some((method, url));
+        // The URL follows within a few words (`POST to https://…`, `**POST** `/token``), or
+        // just before (`https://…/token POST`, a badge after the URL).
+        let after = words.get(i + 1..).unwrap_or(&[]).iter().take(4);
+        let before = words[..i].iter().rev().take(1);
+        for candidate in after.chain(before) {
+            let w = url_word(candidate);
+            if w.starts_with('/') || w.starts_with("http://") || w.starts_with("https://") {
+                if let Some(url) = parse_url(w) {
+                    return Some((method, url));
+                }
+            }
         }
     }
     None
+}
+
+/// An HTTP method named anywhere in a short value (`浏览器跳转（GET）`, `POST (form)`): the
+/// first upper-case method word.
+pub fn method_in(value: &str) -> Option<Method> {
+    if value.chars().count() > 40 {
+        return None;
+    }
+    value
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3 && *w == w.to_ascii_uppercase())
+        .find_map(Method::parse)
 }
 
 /// A word with the markup around a URL removed (backticks, quotes, brackets, a trailing dot).
@@ -133,8 +148,19 @@ fn sdk_call(line: &str) -> Option<(Method, PageUrl)> {
         while let Some(at) = lower[from..].find(word) {
             let start = from + at;
             from = start + word.len();
-            let before_ok = start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric()
-                || lower[..start].ends_with("http");
+            // `post(`, `.post(`, and camel-case compounds (`doPostJson(`, `HttpPost(`,
+            // `postForObject(`), not words that merely contain the method (`getToken(`).
+            let camel = line.as_bytes().get(start).is_some_and(u8::is_ascii_uppercase);
+            let before_ok =
+                start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric() || camel;
+            let suffix_len = ["json", "forobject", "forentity", "async", "form", "data", ""]
+                .iter()
+                .find(|s| lower[from..].starts_with(*s) && lower[from + s.len()..].trim_start().starts_with('('))
+                .map_or(usize::MAX, |s| s.len());
+            if suffix_len == usize::MAX {
+                continue;
+            }
+            from += suffix_len;
             let rest = lower[from..].trim_start();
             if !before_ok || !rest.starts_with('(') {
                 continue;

@@ -183,7 +183,10 @@ fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
 fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     let mut anchors: Vec<&UrlFact> = Vec::new();
     for fact in &facts.urls {
-        if fact.url.path != "/" && !anchors.iter().any(|a| a.url.path == fact.url.path) {
+        if fact.url.path != "/"
+            && !vocab::names_authorize_page(&fact.url.path)
+            && !anchors.iter().any(|a| a.url.path == fact.url.path)
+        {
             anchors.push(fact);
         }
     }
@@ -198,6 +201,10 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
         .filter(|f| vocab::names_token_operation(&f.url.path))
         .collect();
     let mut extra = tokenish;
+    // An RPC-style page calls its host's root (`GET https://sts.example.com/?Action=…`).
+    if extra.is_empty() && anchors.is_empty() && candidates.is_empty() {
+        extra.extend(facts.lines.iter().find(|f| f.url.host.is_some() && f.method.is_some()));
+    }
     if extra.is_empty() && anchors.is_empty() {
         let most = candidates.iter().max_by_key(|c| {
             (
@@ -266,6 +273,19 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                     let test = in_test || names_test(key);
                     match key_kind {
                         Some(Key::Url) => {
+                            // The value may sit in the next block (`**请求URL**` then a code line).
+                            let value = if value.is_empty() {
+                                match page.doc.blocks.get(index + 1) {
+                                    Some(
+                                        Block::Paragraph { text, .. }
+                                        | Block::Item { text, .. }
+                                        | Block::Code { text, .. },
+                                    ) => text.lines().next().unwrap_or(""),
+                                    _ => value,
+                                }
+                            } else {
+                                value
+                            };
                             if let Some(url) = parse_url(value) {
                                 facts.urls.push(UrlFact {
                                     url,
@@ -277,6 +297,34 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                             }
                         }
                         Some(Key::Method) => {
+                            // The value may sit in the next block (`**请求方式：**` then `- GET`).
+                            let next = || match page.doc.blocks.get(index + 1) {
+                                Some(
+                                    Block::Paragraph { text, line }
+                                    | Block::Item { text, line }
+                                    | Block::Code { text, line, .. },
+                                ) if value.is_empty() => Some((text.as_str(), *line)),
+                                _ => None,
+                            };
+                            let found = Method::parse(value)
+                                .or_else(|| endpoint_lines::method_in(value))
+                                .map(|m| (m, at))
+                                .or_else(|| {
+                                    next().and_then(|(t, l)| {
+                                        endpoint_lines::method_in(t.lines().next().unwrap_or(""))
+                                            .map(|m| (m, l))
+                                    })
+                                });
+                            if let Some((method, line)) = found {
+                                facts.methods.push(MethodFact {
+                                    method,
+                                    block: index,
+                                    line,
+                                });
+                            }
+                        }
+                        // A label of any name whose value is exactly a method (`类型：POST`).
+                        _ if value.len() <= 7 && value == value.to_ascii_uppercase() && Method::parse(value).is_some() => {
                             if let Some(method) = Method::parse(value) {
                                 facts.methods.push(MethodFact {
                                     method,

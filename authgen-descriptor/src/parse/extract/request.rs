@@ -26,15 +26,25 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         let Block::Table(table) = &page.doc.blocks[index] else {
             continue;
         };
-        let Section::Request(location) = page.section(index) else {
-            continue;
-        };
         let Some(columns) = page.columns(index) else {
             continue;
         };
         if !columns.has(Column::Name) {
             continue;
         }
+        // A section names the location; a table elsewhere is a parameter table by its columns
+        // (response tables do not say what is required or where it goes).
+        let location = match page.section(index) {
+            Section::Request(location) => location,
+            Section::Other | Section::Basics
+                if columns.has(Column::Required)
+                    || columns.has(Column::Nullable)
+                    || columns.has(Column::Location) =>
+            {
+                None
+            }
+            _ => continue,
+        };
         let location = location.unwrap_or(default_location);
         for row in &table.rows {
             let Some(name) = columns.cell(&row.cells, Column::Name) else {
@@ -47,23 +57,39 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
                 .cell(&row.cells, Column::Example)
                 .or_else(|| columns.cell(&row.cells, Column::Value))
                 .map(str::to_owned);
+            let type_cell = columns.cell(&row.cells, Column::Type);
             let required = if columns.has(Column::Required) {
                 columns
                     .cell(&row.cells, Column::Required)
-                    .and_then(vocab::required)
+                    .and_then(vocab::required_in_text)
                     .unwrap_or(false)
+            } else if columns.has(Column::Nullable) {
+                columns
+                    .cell(&row.cells, Column::Nullable)
+                    .and_then(vocab::required_in_text)
+                    .is_some_and(|nullable| !nullable)
             } else {
-                // A table without a required column lists what the call needs.
-                true
+                // Words in the type or description cell, else: a table without a required
+                // column lists what the call needs.
+                type_cell
+                    .and_then(vocab::required_in_text)
+                    .or_else(|| description.as_deref().and_then(leading_required_marker))
+                    .unwrap_or(true)
             };
+            let location = columns
+                .cell(&row.cells, Column::Location)
+                .and_then(vocab::location_word)
+                .unwrap_or(location);
+            let name = name.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''));
             endpoint.params.push(Param {
                 name: name.to_owned(),
                 rust_name: snake_case(name),
                 location,
                 required,
-                ty: columns
-                    .cell(&row.cells, Column::Type)
-                    .and_then(vocab::value_type)
+                ty: type_cell
+                    .and_then(|t| vocab::value_type(t.split([',', '，', ' ', '|', '/']).next().unwrap_or(t)))
+                    .filter(|t| *t != ValueType::Unknown)
+                    .or_else(|| example.as_deref().map(infer_type))
                     .unwrap_or(ValueType::String),
                 max_length: columns
                     .cell(&row.cells, Column::MaxLength)
@@ -83,6 +109,24 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         }
     }
     reconcile_with_sample(page, &samples, endpoint, default_location);
+}
+
+/// A required marker at the start of a description (`Required.`, `**Optional**`, `必填，…`).
+fn leading_required_marker(description: &str) -> Option<bool> {
+    let head: String = description.chars().take(24).collect();
+    vocab::required_in_text(&head)
+}
+
+/// The type an example value suggests: integers, booleans, else a string.
+pub(super) fn infer_type(example: &str) -> ValueType {
+    let e = example.trim().trim_matches('`');
+    if !e.is_empty() && e.len() < 19 && e.bytes().all(|b| b.is_ascii_digit()) {
+        ValueType::Integer
+    } else if e == "true" || e == "false" {
+        ValueType::Boolean
+    } else {
+        ValueType::String
+    }
 }
 
 /// Whether a parameter carries a secret: passwords, client secrets, keys, tokens.
