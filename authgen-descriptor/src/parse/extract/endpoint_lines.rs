@@ -4,7 +4,7 @@
 //! occurrence is a candidate: method, URL and line, tried on every block of every format.
 
 use super::text::{PageUrl, parse_url};
-use crate::model::Method;
+use crate::model::{Encoding, Method};
 
 /// An endpoint stated in a line of text or code.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +56,14 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
             });
         }
     }
-    out.extend(curl_commands(&lines));
+    out.extend(curl_calls(&lines).into_iter().filter_map(|call| {
+        Some(EndpointLine {
+            method: call.method,
+            url: call.url?,
+            line_offset: call.line_offset,
+            from_code: true,
+        })
+    }));
     out
 }
 
@@ -182,8 +189,35 @@ fn sdk_call(line: &str) -> Option<(Method, PageUrl)> {
     None
 }
 
-/// curl commands: continuation lines joined, then `-X`/`--request`, data flags and the URL.
-fn curl_commands(lines: &[&str]) -> Vec<EndpointLine> {
+/// A literal call in a sample: a curl command or a raw HTTP request, with what it sends.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Call {
+    /// The method (curl's default: GET without data, POST with it).
+    pub method: Option<Method>,
+    /// Host and path.
+    pub url: Option<PageUrl>,
+    /// Offset in lines of the call's first line.
+    pub line_offset: u32,
+    /// Names in the URL's query string.
+    pub query: Vec<String>,
+    /// Names in the body.
+    pub body: Vec<String>,
+    /// How the body is encoded, when there is one.
+    pub encoding: Option<Encoding>,
+    /// Header names sent (`-H`, `-u` as `Authorization`).
+    pub headers: Vec<String>,
+}
+
+/// Every curl command and raw HTTP request in a sample.
+pub fn calls(text: &str) -> Vec<Call> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = curl_calls(&lines);
+    out.extend(raw_http(&lines));
+    out
+}
+
+/// curl commands: continuation lines joined, then words as a shell splits them.
+fn curl_calls(lines: &[&str]) -> Vec<Call> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -199,59 +233,208 @@ fn curl_commands(lines: &[&str]) -> Vec<EndpointLine> {
             i += 1;
         }
         i += 1;
-        if let Some((method, url)) = read_curl(&command) {
-            out.push(EndpointLine {
-                method: Some(method),
-                url,
-                line_offset: u32::try_from(start).unwrap_or(u32::MAX),
-                from_code: true,
-            });
+        let mut call = read_curl(&shell_words(&command));
+        call.line_offset = u32::try_from(start).unwrap_or(u32::MAX);
+        if call.url.is_some() {
+            out.push(call);
         }
     }
     out
 }
 
-fn read_curl(command: &str) -> Option<(Method, PageUrl)> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let mut method = None;
+/// Splits a command line into words, honouring single and double quotes.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in command.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if started || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+fn read_curl(words: &[String]) -> Call {
+    let mut call = Call::default();
     let mut data = false;
     let mut force_get = false;
-    let mut url = None;
+    let mut json_header = false;
     let mut k = 1;
+    let next = |k: usize| words.get(k + 1).map(String::as_str).unwrap_or("");
     while k < words.len() {
-        let w = words[k].trim_matches(|c| c == '"' || c == '\'');
+        let w = words[k].as_str();
         match w {
             "-X" | "--request" => {
-                method = words
-                    .get(k + 1)
-                    .and_then(|m| Method::parse(m.trim_matches(|c| c == '"' || c == '\'')));
+                call.method = Method::parse(next(k));
                 k += 1;
             }
-            "-d" | "--data" | "--data-raw" | "--data-binary" | "--data-urlencode" | "-F"
-            | "--form" | "--json" => {
+            "-d" | "--data" | "--data-raw" | "--data-binary" | "--data-urlencode" | "--json" => {
                 data = true;
+                let value = next(k);
+                let (names, encoding) = body_names(value, w == "--json");
+                call.body.extend(names);
+                call.encoding = call.encoding.or(encoding);
+                k += 1;
+            }
+            "-F" | "--form" => {
+                data = true;
+                call.body.extend(next(k).split('=').next().map(str::to_owned));
+                call.encoding = Some(Encoding::Multipart);
                 k += 1;
             }
             "-G" | "--get" => force_get = true,
-            "-H" | "--header" | "-u" | "--user" | "-o" | "--output" | "-A" | "--user-agent" => {
+            "-H" | "--header" => {
+                let header = next(k);
+                if let Some((name, value)) = header.split_once(':') {
+                    if name.trim().eq_ignore_ascii_case("content-type")
+                        && value.to_ascii_lowercase().contains("json")
+                    {
+                        json_header = true;
+                    }
+                    call.headers.push(name.trim().to_owned());
+                }
                 k += 1;
             }
-            _ if w.starts_with("-X") && w.len() > 2 => method = Method::parse(&w[2..]),
-            _ if w.starts_with("--data") || w.starts_with("-d") && w.len() > 2 => data = true,
-            _ if url.is_none() && (w.contains("://") || w.starts_with('/')) => {
-                let w = w.trim_start_matches("--url").trim();
-                url = parse_url(url_word(w));
+            "-u" | "--user" => {
+                call.headers.push("Authorization".to_owned());
+                k += 1;
+            }
+            "-o" | "--output" | "-A" | "--user-agent" | "-e" | "--referer" => k += 1,
+            _ if w.starts_with("-X") && w.len() > 2 => call.method = Method::parse(&w[2..]),
+            _ if call.url.is_none() && (w.contains("://") || w.starts_with('/')) => {
+                let w = url_word(w);
+                call.query.extend(query_names(w));
+                call.url = parse_url(w);
             }
             _ => {}
         }
         k += 1;
     }
-    let method = match (method, force_get, data) {
+    if force_get {
+        call.query.append(&mut call.body);
+        call.encoding = None;
+    } else if json_header && data {
+        call.encoding = Some(Encoding::Json);
+    }
+    call.method = Some(match (call.method, force_get, data) {
         (Some(m), _, _) => m,
         (None, true, _) | (None, false, false) => Method::Get,
         (None, false, true) => Method::Post,
+    });
+    call
+}
+
+/// The names a body sends: JSON keys, or `a=1&b=2` pairs.
+fn body_names(value: &str, json: bool) -> (Vec<String>, Option<Encoding>) {
+    let value = value.trim();
+    if json || value.starts_with('{') {
+        let names = match serde_json::from_str::<serde_json::Value>(value) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        return (names, Some(Encoding::Json));
+    }
+    if value.starts_with('@') || !value.contains('=') {
+        return (Vec::new(), None);
+    }
+    let names = value
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c)))
+        .map(str::to_owned)
+        .collect();
+    (names, Some(Encoding::Form))
+}
+
+/// The parameter names of a URL's query string.
+pub fn query_names(url: &str) -> Vec<String> {
+    let Some((_, query)) = url.split_once('?') else {
+        return Vec::new();
     };
-    Some((method, url?))
+    query
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c)))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Raw HTTP requests: `POST /path?x=1 HTTP/1.1`, header lines, a blank line, the body.
+fn raw_http(lines: &[&str]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let [method, target, version] = words.as_slice() else {
+            continue;
+        };
+        let Some(method) = Method::parse(method) else {
+            continue;
+        };
+        if !version.starts_with("HTTP/") {
+            continue;
+        }
+        let mut call = Call {
+            method: Some(method),
+            url: parse_url(target),
+            line_offset: u32::try_from(i).unwrap_or(u32::MAX),
+            query: query_names(target),
+            ..Call::default()
+        };
+        let mut host = None;
+        let mut json = false;
+        let mut k = i + 1;
+        while k < lines.len() && !lines[k].trim().is_empty() {
+            if let Some((name, value)) = lines[k].split_once(':') {
+                let name = name.trim();
+                if name.eq_ignore_ascii_case("host") {
+                    host = Some(value.trim().to_owned());
+                } else {
+                    if name.eq_ignore_ascii_case("content-type") && value.contains("json") {
+                        json = true;
+                    }
+                    call.headers.push(name.to_owned());
+                }
+            }
+            k += 1;
+        }
+        let body: Vec<&str> = lines[(k + 1).min(lines.len())..]
+            .iter()
+            .take_while(|l| !l.split_whitespace().nth(2).is_some_and(|v| v.starts_with("HTTP/")))
+            .copied()
+            .collect();
+        let (names, encoding) = body_names(&body.join("\n"), json);
+        call.body = names;
+        call.encoding = encoding;
+        if let (Some(url), Some(host)) = (call.url.as_mut(), host) {
+            if url.host.is_none() {
+                url.host = Some(if host.contains("://") { host } else { format!("https://{host}") });
+            }
+        }
+        out.push(call);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -285,6 +468,15 @@ mod tests {
         assert_eq!(first("curl https://h.example.com/a -d x=1").0, Some(Method::Post));
         assert_eq!(first("curl 'https://h.example.com/a?x=1'").0, Some(Method::Get));
         assert_eq!(first("curl -G https://h.example.com/a -d x=1").0, Some(Method::Get));
+    }
+
+    #[test]
+    fn calls_name_what_they_send() {
+        let c = &calls("curl -X POST 'https://h.example.com/t?x=1' -H 'Content-Type: application/json' -d '{\"a\": 1, \"b\": \"two words\"}'")[0];
+        assert_eq!((c.query.clone(), c.body.clone(), c.encoding), (vec!["x".to_owned()], vec!["a".to_owned(), "b".to_owned()], Some(Encoding::Json)));
+        let c = &calls("POST /token HTTP/1.1\nHost: h.example.com\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=x&code=y")[0];
+        assert_eq!((c.body.clone(), c.encoding), (vec!["grant_type".to_owned(), "code".to_owned()], Some(Encoding::Form)));
+        assert_eq!(c.url.as_ref().and_then(|u| u.host.clone()).as_deref(), Some("https://h.example.com"));
     }
 
     #[test]

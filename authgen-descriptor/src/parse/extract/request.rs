@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::Page;
+use super::{Page, endpoint_lines};
 use super::text::{sample_query_keys, snake_case, with_loose};
 use crate::model::{
     Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
@@ -14,7 +14,15 @@ use crate::parse::vocab::{self, Column, Section};
 /// Fills `params`, `encoding` and request `examples`, recording contradictions.
 pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) {
     let samples = request_samples(page, range.clone());
-    let encoding = choose_encoding(page, &samples, range.clone(), endpoint);
+    let calls = calls_to(page, range.clone(), &endpoint.path);
+    let call_hints: Vec<(Encoding, String, u32)> = calls
+        .iter()
+        .filter_map(|(call, line, curl)| {
+            let label = if *curl { "curl" } else { "a raw HTTP request" };
+            call.encoding.map(|e| (e, label.to_owned(), *line))
+        })
+        .collect();
+    let encoding = choose_encoding(page, &samples, call_hints, range.clone(), endpoint);
     endpoint.encoding = encoding;
     let default_location = if encoding == Encoding::Query {
         Location::Query
@@ -109,6 +117,68 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
         }
     }
     reconcile_with_sample(page, &samples, endpoint, default_location);
+    add_call_params(page, &calls, endpoint);
+    // A call whose parameters all go in the query has no body, whatever its method.
+    if endpoint.encoding != Encoding::Query
+        && !endpoint.params.iter().any(|p| p.location == Location::Body)
+        && endpoint.params.iter().any(|p| p.location == Location::Query)
+    {
+        endpoint.encoding = Encoding::Query;
+    }
+}
+
+/// The curl commands and raw HTTP requests in `range` that call `path`: `(call, line, is curl)`.
+fn calls_to(page: &Page<'_>, range: Range<usize>, path: &str) -> Vec<(endpoint_lines::Call, u32, bool)> {
+    let mut out = Vec::new();
+    for i in range {
+        let (text, line) = match &page.doc.blocks[i] {
+            Block::Code { text, text_line, .. } => (text.as_str(), *text_line),
+            Block::Paragraph { text, line } => (text.as_str(), *line),
+            _ => continue,
+        };
+        for call in endpoint_lines::calls(text) {
+            if call.url.as_ref().is_some_and(|u| u.path == path) {
+                let curl = text.contains("curl");
+                out.push((call.clone(), line + call.line_offset, curl));
+            }
+        }
+    }
+    out
+}
+
+/// Parameters that only the page's literal calls send (flagged as such in their description).
+fn add_call_params(page: &Page<'_>, calls: &[(endpoint_lines::Call, u32, bool)], endpoint: &mut Endpoint) {
+    for (call, line, _) in calls {
+        let body_location = if call.encoding.is_some() {
+            Location::Body
+        } else {
+            Location::Query
+        };
+        let names = call
+            .query
+            .iter()
+            .map(|n| (n, Location::Query))
+            .chain(call.body.iter().map(|n| (n, body_location)));
+        for (name, location) in names {
+            if endpoint.params.iter().any(|p| p.name == *name) {
+                continue;
+            }
+            endpoint.params.push(Param {
+                name: name.clone(),
+                rust_name: snake_case(name),
+                location,
+                required: true,
+                ty: ValueType::String,
+                max_length: None,
+                description: Some("Only in a code sample of the page.".to_owned()),
+                example: None,
+                secret: is_secret(name, None),
+                fill_from: None,
+                alternatives: Vec::new(),
+                source: page.source(*line),
+            });
+        }
+    }
 }
 
 /// A required marker at the start of a description (`Required.`, `**Optional**`, `必填，…`).
@@ -207,10 +277,11 @@ fn is_snippet(lang: Option<&str>, text: &str) -> bool {
 fn choose_encoding(
     page: &Page<'_>,
     samples: &[Sample<'_>],
+    call_hints: Vec<(Encoding, String, u32)>,
     range: Range<usize>,
     endpoint: &mut Endpoint,
 ) -> Encoding {
-    let mut hints: Vec<(Encoding, String, u32)> = Vec::new();
+    let mut hints: Vec<(Encoding, String, u32)> = call_hints;
     for &(i, body, lang, line) in samples {
         endpoint.examples.push(Example {
             kind: ExampleKind::Request,
