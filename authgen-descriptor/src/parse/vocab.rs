@@ -329,12 +329,17 @@ pub fn key(text: &str) -> Option<Key> {
 fn key_of(k: &str) -> Option<Key> {
     if matches!(
         k,
-        "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod"
+        "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod" | "http方法"
+            | "调用方式" | "提交方式" | "httpverb" | "verb" | "requestmethod" | "http请求方式"
+            | "https请求方式" | "接口方法"
     ) {
         Some(Key::Method)
     } else if matches!(
         k,
         "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint"
+            | "请求url" | "接口url" | "requesturl" | "url地址" | "调用地址" | "接口路径" | "api地址"
+            | "httprequest" | "endpointurl" | "resourceurl" | "resource" | "requestpath"
+            | "tokenurl" | "tokenendpoint" | "接口" | "网关地址" | "gateway" | "api"
     ) || k.ends_with("服务地址")
     {
         Some(Key::Url)

@@ -100,6 +100,14 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         .filter(|w| !w.is_empty())
         .collect();
     for (i, word) in words.iter().enumerate() {
+        // A method glued to its path by markup (`POST/app/x` from adjacent spans).
+        if let Some((m, rest)) = word.split_once('/') {
+            if let Some(method) = Method::parse(trim_markup(m)).filter(|_| m.len() >= 3 && m == m.to_ascii_uppercase()) {
+                if let Some(url) = parse_url(&format!("/{}", url_word(rest))) {
+                    return Some((method, url));
+                }
+            }
+        }
         let bare = trim_markup(word);
         if bare.len() < 3 || bare != bare.to_ascii_uppercase() {
             continue;

@@ -38,6 +38,9 @@ struct UrlFact {
     test: bool,
     /// The method stated with the URL (`POST https://…`, a curl command), if any.
     method: Option<Method>,
+    /// Other spellings of this endpoint's path merged into it: `(path, prefix)`, where the
+    /// prefix (`/rest`, `/auth`) belongs to the base URL (see [`canonical_anchors`]).
+    aka: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +69,9 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let mut facts = collect_facts(&page);
     out.resources = std::mem::take(&mut facts.resources);
 
-    let anchors = choose_anchors(&facts);
+    let mentions = path_mentions(doc);
+    let owned = canonical_anchors(choose_anchors(&facts), &mentions);
+    let anchors: Vec<&UrlFact> = owned.iter().collect();
     if anchors.is_empty() {
         let line = doc.blocks.first().map_or(1, Block::line);
         return Err(Diagnostic::error(
@@ -82,7 +87,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             .urls
             .iter()
             .chain(&facts.lines)
-            .filter(|f| f.url.path == anchor.url.path)
+            .filter(|f| same_endpoint(anchor, &f.url.path))
             .find_map(|f| f.method.map(|m| (m, f.block, f.line)));
         let Some(method) = stated
             .map(|(method, block, line)| MethodFact {
@@ -144,7 +149,10 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             conflicts: Vec::new(),
             sources,
         };
-        request::read(&page, range.clone(), &mut endpoint);
+        let paths: Vec<&str> = std::iter::once(anchor.url.path.as_str())
+            .chain(anchor.aka.iter().map(|(p, _)| p.as_str()))
+            .collect();
+        request::read(&page, range.clone(), &paths, &mut endpoint);
         let sample = response::read(&page, range.clone(), &mut endpoint);
         envelope::read(&page, range, sample, &mut endpoint);
         out.endpoints.push(endpoint);
@@ -175,6 +183,98 @@ fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Whether `path` is the anchor's path or one merged into it.
+fn same_endpoint(anchor: &UrlFact, path: &str) -> bool {
+    anchor.url.path == path || anchor.aka.iter().any(|(p, _)| p == path)
+}
+
+/// Every path the page writes anywhere (inline code, labels, headings, URLs in code), with at
+/// least two segments: the forms an endpoint may be documented under.
+fn path_mentions(doc: &Document) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        for word in text.split(|c: char| {
+            c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '|' | '(' | ')' | '[' | ']' | ',' | '，' | '：')
+        }) {
+            if !(word.starts_with('/') || word.contains("://") || word.starts_with('{')) {
+                continue;
+            }
+            if let Some(url) = parse_url(word) {
+                if url.path.split('/').filter(|s| !s.is_empty()).count() >= 2
+                    && !out.contains(&url.path)
+                {
+                    out.push(url.path);
+                }
+            }
+        }
+    };
+    for block in &doc.blocks {
+        match block {
+            Block::Paragraph { text, .. }
+            | Block::Item { text, .. }
+            | Block::Label { text, .. }
+            | Block::Note { text, .. }
+            | Block::Heading { text, .. }
+            | Block::Code { text, .. } => add(text),
+            Block::Table(t) => t.rows.iter().flat_map(|r| &r.cells).for_each(|c| add(c)),
+        }
+    }
+    out
+}
+
+/// The segments of `template` match the end of `path` (placeholders match any segment): the
+/// leading segments of `path` left over, or `None`.
+fn suffix_match(template: &str, path: &str) -> Option<String> {
+    let t: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
+    let p: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if t.len() < 2 || t.len() > p.len() || template.trim_end_matches('/') == path.trim_end_matches('/') {
+        return None;
+    }
+    let offset = p.len() - t.len();
+    let fits = t.iter().zip(&p[offset..]).all(|(a, b)| {
+        a == b || (a.starts_with('{') && a.ends_with('}') && !b.starts_with('{'))
+    });
+    let prefix = &p[..offset];
+    // The prefix joins the host; placeholders there would make no URL.
+    (fits && prefix.iter().all(|s| !s.starts_with('{'))).then(|| {
+        prefix.iter().map(|s| format!("/{s}")).collect::<String>()
+    })
+}
+
+/// One endpoint per documented path: a concrete or prefixed path (`/realms/demo/…`,
+/// `/rest/auth/token/create`) becomes the page's template or shorter form of it
+/// (`/realms/{realm-name}/…`, `/auth/token/create`) when the page writes one; the prefix moves to
+/// the base URL. The most specific template wins; duplicates merge.
+fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact> {
+    let mut out: Vec<UrlFact> = Vec::new();
+    for anchor in anchors {
+        let mut fact = anchor.clone();
+        let best = mentions
+            .iter()
+            .filter_map(|m| suffix_match(m, &anchor.url.path).map(|prefix| (m, prefix)))
+            .max_by_key(|(m, _)| {
+                (
+                    m.split('/').filter(|s| !s.is_empty()).count(),
+                    m.matches('{').count(),
+                )
+            });
+        if let Some((template, prefix)) = best {
+            fact.aka.push((anchor.url.path.clone(), prefix));
+            fact.url.path = template.clone();
+        }
+        match out.iter_mut().find(|a| a.url.path == fact.url.path) {
+            Some(existing) => {
+                existing.aka.extend(fact.aka);
+                if existing.url.host.is_none() {
+                    existing.url.host = fact.url.host;
+                }
+            }
+            None => out.push(fact),
+        }
+    }
+    out
 }
 
 /// The paths that become endpoints: every labelled or tabled path; then every path a `METHOD
@@ -233,6 +333,7 @@ fn line_facts(index: usize, block: &Block, test: bool, facts: &mut Facts) {
                 line: line + found.line_offset,
                 test,
                 method: found.method,
+                aka: Vec::new(),
             });
         }
     };
@@ -293,6 +394,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                                     line: at,
                                     test,
                                     method: None,
+                                    aka: Vec::new(),
                                 });
                             }
                         }
@@ -419,6 +521,7 @@ fn table_facts(
                     line: row.line,
                     test,
                     method: None,
+                    aka: Vec::new(),
                 });
             }
             if let Some(method) = columns
@@ -447,6 +550,7 @@ fn table_facts(
                             line: row.line,
                             test,
                             method: None,
+                            aka: Vec::new(),
                         });
                     }
                 }
@@ -499,11 +603,24 @@ fn hosts_in(
         .chain(&facts.lines)
         .filter(|f| range.contains(&f.block))
     {
-        if let Some(host) = &fact.url.host
-            && anchors.iter().any(|a| a.url.path == fact.url.path)
-        {
-            let env = if fact.test { "test" } else { "prod" };
-            hosts.push((env.to_owned(), host.clone(), fact.line));
+        let Some(host) = &fact.url.host else {
+            continue;
+        };
+        for anchor in anchors {
+            let prefix = if anchor.url.path == fact.url.path {
+                Some("")
+            } else {
+                anchor
+                    .aka
+                    .iter()
+                    .find(|(p, _)| *p == fact.url.path)
+                    .map(|(_, prefix)| prefix.as_str())
+            };
+            if let Some(prefix) = prefix {
+                let env = if fact.test { "test" } else { "prod" };
+                hosts.push((env.to_owned(), format!("{host}{prefix}"), fact.line));
+                break;
+            }
         }
     }
     hosts

@@ -12,9 +12,9 @@ use crate::parse::case;
 use crate::parse::vocab::{self, Column, Section};
 
 /// Fills `params`, `encoding` and request `examples`, recording contradictions.
-pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint) {
+pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoint: &mut Endpoint) {
     let samples = request_samples(page, range.clone());
-    let calls = calls_to(page, range.clone(), &endpoint.path);
+    let calls = calls_to(page, range.clone(), paths);
     let call_hints: Vec<(Encoding, String, u32)> = calls
         .iter()
         .filter_map(|(call, line, curl)| {
@@ -128,7 +128,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, endpoint: &mut Endpoint
 }
 
 /// The curl commands and raw HTTP requests in `range` that call `path`: `(call, line, is curl)`.
-fn calls_to(page: &Page<'_>, range: Range<usize>, path: &str) -> Vec<(endpoint_lines::Call, u32, bool)> {
+fn calls_to(page: &Page<'_>, range: Range<usize>, paths: &[&str]) -> Vec<(endpoint_lines::Call, u32, bool)> {
     let mut out = Vec::new();
     for i in range {
         let (text, line) = match &page.doc.blocks[i] {
@@ -137,7 +137,7 @@ fn calls_to(page: &Page<'_>, range: Range<usize>, path: &str) -> Vec<(endpoint_l
             _ => continue,
         };
         for call in endpoint_lines::calls(text) {
-            if call.url.as_ref().is_some_and(|u| u.path == path) {
+            if call.url.as_ref().is_some_and(|u| paths.contains(&u.path.as_str())) {
                 let curl = text.contains("curl");
                 out.push((call.clone(), line + call.line_offset, curl));
             }

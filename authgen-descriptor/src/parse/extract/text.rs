@@ -128,7 +128,13 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
         .split_whitespace()
         .find(|t| t.contains('/'))?
         .trim_matches(|c: char| matches!(c, '`' | '"' | '\'' | '<' | '>' | '(' | ')' | ',' | '，'));
+    // Markup escapes (`\{realm}`, `access\_token`) are not part of the path.
+    let unescaped = token.replace('\\', "");
+    let token = unescaped.as_str();
     let without_query = token.split(['?', '#']).next().unwrap_or(token);
+    // A host placeholder (`{{server}}/api/x`, `{baseUrl}/x`, `${HOST}/x`, `<host>/x`) leaves
+    // the path alone.
+    let without_query = strip_host_placeholder(without_query);
     let (host, path) = if let Some(rest) = without_query
         .strip_prefix("https://")
         .map(|r| ("https://", r))
@@ -159,6 +165,22 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
 }
 
 /// `/a/:id/` → `/a/{id}`; rejects characters no path has.
+/// `{{server}}/api/x` → `/api/x` (also `{host}`, `${host}`, `<host>`, `:host`).
+fn strip_host_placeholder(url: &str) -> &str {
+    let Some((first, _)) = url.split_once('/') else {
+        return url;
+    };
+    let placeholder = (first.starts_with('{') && first.ends_with('}'))
+        || (first.starts_with("${") && first.ends_with('}'))
+        || (first.starts_with('<') && first.ends_with('>'))
+        || (first.starts_with(':') && first.len() > 1);
+    if placeholder && !first.is_empty() {
+        &url[first.len()..]
+    } else {
+        url
+    }
+}
+
 fn normalize_path(path: &str) -> Option<String> {
     let mut segments = Vec::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
