@@ -265,7 +265,7 @@ fn section_of(t: &str) -> Section {
         _ => {}
     }
     // Error samples and error-code tables: "错误样例1", "错误码", "Error response".
-    if has(&["错误", "error", "异常", "失败"]) {
+    if has(&["错误", "error", "异常", "失败", "wrong", "fail", "返回码", "troubleshoot"]) {
         Section::ErrorSample
     } else if has(&["域名", "环境", "host", "服务器"]) {
         Section::Hosts

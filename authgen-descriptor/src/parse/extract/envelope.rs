@@ -58,6 +58,15 @@ pub(super) fn read(
         code.map(|c| c.name.as_str()),
         message.as_deref(),
     );
+    // An error table shared by the page's endpoints may sit outside this one's segment.
+    if errors.is_empty() {
+        errors = error_codes(
+            page,
+            0..page.doc.blocks.len(),
+            code.map(|c| c.name.as_str()),
+            message.as_deref(),
+        );
+    }
     let success_from_text = errors
         .iter()
         .position(|e| is_success_message(&e.message))
@@ -129,7 +138,18 @@ pub(super) fn read(
                 .map(|f| (format!("{prefix}{}", f.name), f))
         })
     };
-    let token = find(&|f| is_token_field(f));
+    // The token may sit under any wrapper (`pop_auth_token_create_response.access_token`,
+    // `Credentials.SecurityToken`): after the data scope and the root, the whole tree, shallow
+    // first.
+    let tree = breadth_first(root);
+    let token = find(&|f| is_token_field(f)).or_else(|| {
+        tree.iter()
+            .find(|(_, f)| is_token_field(f))
+            .map(|(path, f)| (path.clone(), *f))
+    });
+    let token_parent = token
+        .as_ref()
+        .map(|(path, _)| path.rsplit_once('.').map_or(String::new(), |(p, _)| format!("{p}.")));
     if let Some((path, field)) = token {
         let value = sample
             .and_then(|s| lookup(s, &path))
@@ -148,7 +168,16 @@ pub(super) fn read(
     }
     if endpoint.token.is_some() {
         let mut expiry: Vec<ExpirySpec> = Vec::new();
-        for (prefix, fields) in &scopes {
+        // The token's siblings first, then the scopes.
+        let siblings: Vec<(String, &[Field])> = token_parent
+            .filter(|p| !p.is_empty())
+            .and_then(|p| {
+                let parent = tree.iter().find(|(path, _)| format!("{path}.") == p)?;
+                Some((p, parent.1.fields.as_slice()))
+            })
+            .into_iter()
+            .collect();
+        for (prefix, fields) in siblings.iter().chain(&scopes) {
             for field in fields.iter().filter(|f| is_expiry_field(f)) {
                 let path = format!("{prefix}{}", field.name);
                 let value = sample.and_then(|s| lookup(s, &path));
@@ -194,16 +223,62 @@ fn is_token_field(field: &Field) -> bool {
 
 fn is_expiry_field(field: &Field) -> bool {
     with_loose(&field.name, |n| {
-        case::contains(n, "expire")
+        (case::contains(n, "expire")
             || case::contains(n, "expiry")
             || case::contains(n, "expiration")
             || n == "ttl"
+            || n == "validity"
+            || n == "有效期")
+            // The refresh token's lifetime is not the access token's.
+            && !case::contains(n, "refresh")
+            && !n.starts_with("reexpire")
     })
 }
 
+/// Every field of a tree with its dotted path, shallow levels first.
+fn breadth_first(root: &[Field]) -> Vec<(String, &Field)> {
+    let mut out: Vec<(String, &Field)> = root.iter().map(|f| (f.name.clone(), f)).collect();
+    let mut start = 0;
+    while start < out.len() && out.len() < 4096 {
+        let end = out.len();
+        for i in start..end {
+            let (path, field) = (out[i].0.clone(), out[i].1);
+            for child in &field.fields {
+                out.push((format!("{path}.{}", child.name), child));
+            }
+        }
+        start = end;
+    }
+    out
+}
+
 fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
+    let description = field.description.as_deref().map(case::lowercase).unwrap_or_default();
+    let says_instant = ["时间戳", "timestamp", "unix", "epoch", "过期时间", "到期时间", "截止时间", "utc"]
+        .iter()
+        .any(|w| description.contains(w));
+    let says_lifetime = ["秒", "second", "有效期", "lifetime", "valid for", "duration", "有效时长"]
+        .iter()
+        .any(|w| description.contains(w));
+    // An absolute time named or shaped as one: `expires_at`, `expire_time`, a Unix timestamp in
+    // seconds (≥ 10⁹, no lifetime is thirty years) or milliseconds.
+    let named_instant = with_loose(&field.name, |n| {
+        n.ends_with("at") || n.ends_with("time") || n.ends_with("date") || n == "expiration" || n == "expires"
+    });
     match value {
-        Some(Value::Number(_)) => return Some(ExpiryKind::Seconds),
+        Some(Value::Number(n)) => {
+            let large = n.as_f64().is_some_and(|v| v >= 1e9);
+            return Some(if large || (says_instant && !says_lifetime) {
+                ExpiryKind::Datetime
+            } else {
+                ExpiryKind::Seconds
+            });
+        }
+        Some(Value::String(s))
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && s.len() >= 10 =>
+        {
+            return Some(ExpiryKind::Datetime);
+        }
         Some(Value::String(s)) if looks_like_datetime(s) => return Some(ExpiryKind::Datetime),
         Some(Value::String(s)) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
             return Some(ExpiryKind::Seconds);
@@ -217,7 +292,14 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
     {
         return Some(ExpiryKind::Datetime);
     }
+    if says_instant && !says_lifetime {
+        return Some(ExpiryKind::Datetime);
+    }
+    if says_lifetime && !says_instant {
+        return Some(ExpiryKind::Seconds);
+    }
     match field.ty {
+        ValueType::Integer | ValueType::Number if named_instant => Some(ExpiryKind::Datetime),
         ValueType::Integer | ValueType::Number => Some(ExpiryKind::Seconds),
         ValueType::String => {
             let seconds = with_loose(&field.name, |n| {
@@ -310,26 +392,39 @@ fn error_codes(
                     push(code, message, *line);
                 }
             }
-            Block::Paragraph { text, line } | Block::Item { text, line }
-                if case::contains(text, "码") || case::contains(&case::lowercase(text), "code") =>
-            {
-                for (message, code) in labelled_codes(text) {
-                    push(code, message, *line);
+            Block::Paragraph { text, line } | Block::Item { text, line } | Block::Note { text, line, .. } => {
+                if case::contains(text, "码") || case::contains(&case::lowercase(text), "code") {
+                    for (message, code) in labelled_codes(text) {
+                        push(code, message, *line);
+                    }
+                }
+                // In an error section, every code-shaped term: `invalid_grant`, `KOE303: …`.
+                if page.section(index) == Section::ErrorSample {
+                    for (code, message) in listed_codes(text) {
+                        push(code, message, *line);
+                    }
                 }
             }
             Block::Table(table) => {
                 let Some(columns) = page.columns(index) else {
                     continue;
                 };
-                if columns.has(Column::Code) && columns.has(Column::Description) {
-                    for row in &table.rows {
-                        if let (Some(code), Some(message)) = (
-                            columns.cell(&row.cells, Column::Code),
-                            columns.cell(&row.cells, Column::Description),
-                        ) {
-                            push(code.to_owned(), message.to_owned(), row.line);
-                        }
+                let in_errors = page.section(index) == Section::ErrorSample;
+                let Some(code_column) = code_column(table, columns, in_errors) else {
+                    continue;
+                };
+                for row in &table.rows {
+                    let Some(code) = row.cells.get(code_column).map(|c| clean_code(c)) else {
+                        continue;
+                    };
+                    if code.is_empty() || code.chars().count() > 64 {
+                        continue;
                     }
+                    let message = columns
+                        .cell(&row.cells, Column::Description)
+                        .unwrap_or("")
+                        .to_owned();
+                    push(code, message, row.line);
                 }
             }
             _ => {}
@@ -339,6 +434,94 @@ fn error_codes(
 }
 
 /// `常用状态码：正常(200)、错误请求(400)` → `[("正常", "200"), ("错误请求", "400")]`.
+/// The column holding error codes: among several code columns the one that is not an HTTP status
+/// (`HttpCode | 错误码 | 错误信息`); in an error section, a name column too.
+fn code_column(
+    table: &crate::parse::blocks::Table,
+    columns: &super::page::Columns,
+    in_errors: bool,
+) -> Option<usize> {
+    let codes: Vec<usize> = columns
+        .kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| **k == Some(Column::Code))
+        .map(|(i, _)| i)
+        .collect();
+    let is_http = |i: &usize| {
+        table.header.get(*i).is_some_and(|h| {
+            let h = case::lowercase(h);
+            h.contains("http") || h.contains("status") || h.contains("状态")
+        })
+    };
+    let chosen = codes
+        .iter()
+        .rev()
+        .find(|i| !is_http(i))
+        .or(codes.first())
+        .copied();
+    if chosen.is_some() && (columns.has(Column::Description) || in_errors) {
+        return chosen;
+    }
+    if in_errors && columns.has(Column::Description) {
+        return columns.kinds.iter().position(|k| *k == Some(Column::Name));
+    }
+    None
+}
+
+/// A code cell without its markup.
+fn clean_code(cell: &str) -> String {
+    cell.trim()
+        .trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''))
+        .trim()
+        .to_owned()
+}
+
+/// Whether a term has the shape of an error code: digits (`40001`, `-1`), snake_case
+/// (`invalid_grant`), dotted or capitalised names (`InvalidParameter.RoleArn`, `KOE303`).
+fn looks_like_code(term: &str) -> bool {
+    let t = term.trim();
+    if t.is_empty() || t.chars().count() > 48 || t.contains(char::is_whitespace) {
+        return false;
+    }
+    let allowed = t
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':'));
+    let digits = t.trim_start_matches('-').chars().all(|c| c.is_ascii_digit());
+    let snake = t.contains('_') && t.chars().any(|c| c.is_ascii_lowercase());
+    let capital = t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && t.chars().any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && t.len() > 3;
+    allowed && (digits || snake || capital)
+}
+
+/// Codes listed in an error section's prose or list items: backticked code-shaped terms, and
+/// `CODE: message` / `CODE - message` lines.
+fn listed_codes(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim().trim_start_matches(['-', '*', '+', '•']).trim();
+        if let Some((head, rest)) = trimmed
+            .split_once([':', '：', '—'])
+            .or_else(|| trimmed.split_once(" - "))
+        {
+            let head = clean_code(head);
+            if looks_like_code(&head) && !head.ends_with("//") {
+                out.push((head, rest.trim().to_owned()));
+                continue;
+            }
+        }
+        let mut parts = line.split('`');
+        parts.next();
+        while let (Some(term), Some(_)) = (parts.next(), parts.next()) {
+            if looks_like_code(term) && !out.iter().any(|(c, _)| c == term) {
+                out.push((term.to_owned(), String::new()));
+            }
+        }
+    }
+    out
+}
+
 fn labelled_codes(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = text;

@@ -48,6 +48,32 @@ pub(super) fn read<'p>(
                 .map(|v| (v, text.as_str(), *line, *text_line));
         }
     }
+    // A page that does not label its response sample still shows it: the JSON object in the
+    // segment that holds a token (at any depth), outside request and error sections.
+    if !sample.is_some_and(|(v, ..)| holds_token(v, 0)) {
+        let found = range.clone().find_map(|index| {
+            let Block::Code {
+                text,
+                line,
+                text_line,
+                ..
+            } = &page.doc.blocks[index]
+            else {
+                return None;
+            };
+            if matches!(
+                page.section(index),
+                Section::ErrorSample | Section::RequestSample | Section::Request(_)
+            ) {
+                return None;
+            }
+            let value = page.sample(index)?;
+            holds_token(value, 0).then_some((value, text.as_str(), *line, *text_line))
+        });
+        if found.is_some() {
+            sample = found;
+        }
+    }
     let table = table_fields(page, range);
     endpoint.response = match sample {
         None => table,
@@ -320,4 +346,21 @@ fn absorb(
             conflicts,
         );
     }
+}
+
+/// Whether a JSON value holds a token-named string at any depth (bounded).
+fn holds_token(value: &Value, depth: usize) -> bool {
+    let Value::Object(map) = value else {
+        return false;
+    };
+    depth < 8
+        && map.iter().any(|(key, v)| {
+            let named = super::text::with_loose(key, |n| {
+                (n.contains("token") || n.contains("ticket"))
+                    && !n.contains("refresh")
+                    && !n.contains("type")
+                    && !n.contains("expire")
+            });
+            (named && v.is_string()) || holds_token(v, depth + 1)
+        })
 }
