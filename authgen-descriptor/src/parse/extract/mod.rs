@@ -323,6 +323,42 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     anchors
 }
 
+/// A block that is only a method (a badge, a tab, a span laid out apart) followed by a block
+/// starting with the path or URL.
+fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Facts) {
+    let blocks = &page.doc.blocks;
+    let (Some(Block::Paragraph { text, line } | Block::Label { text, line }), Some(next)) =
+        (blocks.get(index), blocks.get(index + 1))
+    else {
+        return;
+    };
+    let word = text.trim().trim_matches(|c: char| matches!(c, '*' | '`' | '[' | ']'));
+    if word.len() < 3 || word != word.to_ascii_uppercase() {
+        return;
+    }
+    let Some(method) = Method::parse(word) else {
+        return;
+    };
+    let (Block::Paragraph { text, .. } | Block::Label { text, .. } | Block::Code { text, .. }) = next
+    else {
+        return;
+    };
+    let first = text.split_whitespace().next().unwrap_or("").trim_matches('`');
+    if !(first.starts_with('/') || first.starts_with("http")) {
+        return;
+    }
+    if let Some(url) = parse_url(first) {
+        facts.lines.push(UrlFact {
+            url,
+            block: index,
+            line: *line,
+            test,
+            method: Some(method),
+            aka: Vec::new(),
+        });
+    }
+}
+
 /// Endpoints stated in a block's text or code.
 fn line_facts(index: usize, block: &Block, test: bool, facts: &mut Facts) {
     let mut push = |text: &str, line: u32, code: bool| {
@@ -359,6 +395,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
     for (index, block) in page.doc.blocks.iter().enumerate() {
         let in_test = page.context[index].heading.is_some_and(names_test);
         line_facts(index, block, in_test, &mut facts);
+        method_badge_facts(page, index, in_test, &mut facts);
         match block {
             Block::Paragraph { text, line }
             | Block::Item { text, line }

@@ -79,6 +79,17 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     // The block element being walked through (everything below it belongs to its block).
     let mut inside: Option<Id> = None;
     let mut scratch = String::new();
+    // Text outside any block element (doc generators lay pages out in `<div>`s and `<span>`s):
+    // one paragraph per innermost container, with the line of the element it started in.
+    let mut loose = String::new();
+    let mut loose_line = 1;
+    let flush = |loose: &mut String, line: u32, blocks: &mut Vec<Block>| {
+        let text = tidy_text(loose);
+        loose.clear();
+        if !text.is_empty() {
+            blocks.push(Block::Paragraph { text, line });
+        }
+    };
     for step in tree.walk(root) {
         let node = match step {
             Step::Enter(node) if inside.is_none() => node,
@@ -86,11 +97,38 @@ fn blocks(tree: &Tree) -> Vec<Block> {
                 inside = None;
                 continue;
             }
+            Step::Leave(node) if inside.is_none() => {
+                if tree.name(node).is_some_and(is_container) {
+                    flush(&mut loose, loose_line, &mut blocks);
+                }
+                continue;
+            }
             _ => continue,
         };
-        let Some(name) = tree.name(node).filter(|name| is_block(name)) else {
+        let Some(name) = tree.name(node) else {
+            if let Some(text) = tree.text(node) {
+                loose.push_str(text);
+            }
             continue;
         };
+        if matches!(name, "script" | "style" | "noscript" | "template" | "svg" | "head") {
+            inside = Some(node);
+            continue;
+        }
+        if name == "br" {
+            loose.push('\n');
+            continue;
+        }
+        if !is_block(name) {
+            if is_container(name) {
+                flush(&mut loose, loose_line, &mut blocks);
+                loose_line = tree.line(node);
+            } else if loose.trim().is_empty() {
+                loose_line = tree.line(node);
+            }
+            continue;
+        }
+        flush(&mut loose, loose_line, &mut blocks);
         inside = Some(node);
         let line = tree.line(node);
         let mut text = || element_text(tree, node, &mut scratch);
@@ -118,7 +156,18 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             }),
         }
     }
+    flush(&mut loose, loose_line, &mut blocks);
     blocks
+}
+
+/// Elements whose boundaries end a run of loose text (layout containers).
+fn is_container(name: &str) -> bool {
+    matches!(
+        name,
+        "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "dd"
+            | "dt" | "dl" | "blockquote" | "summary" | "details" | "figcaption" | "form"
+            | "fieldset" | "label" | "ul" | "ol" | "body" | "button"
+    )
 }
 
 /// Whether an element named so becomes a block (when it is not inside another one).
@@ -326,14 +375,36 @@ mod tests {
         );
         // Misnested formatting runs the adoption agency (reparent_children, remove_from_parent):
         // no text is lost or duplicated.
+        // Loose text (`x`, outside any block element) is kept as its own paragraph.
         let blocks = read_fragment("<b>x<p>one</b>two</p>");
         assert_eq!(
             blocks,
-            vec![Block::Paragraph {
-                text: "onetwo".into(),
-                line: 1
-            }]
+            vec![
+                Block::Paragraph {
+                    text: "x".into(),
+                    line: 1
+                },
+                Block::Paragraph {
+                    text: "onetwo".into(),
+                    line: 1
+                }
+            ]
         );
+    }
+
+    #[test]
+    fn text_laid_out_in_divs_and_spans_is_read() {
+        let blocks = read_fragment(
+            "<div class=\"op\"><span>POST</span><div><span>/app<wbr>/x/{id}</span></div></div><div>kept</div>",
+        );
+        let texts: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["POST", "/app/x/{id}", "kept"]);
     }
 
     #[test]
