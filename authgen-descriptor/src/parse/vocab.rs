@@ -264,6 +264,27 @@ fn section_of(t: &str) -> Section {
         "path" | "路径参数" => return Section::Request(Some(Location::Path)),
         _ => {}
     }
+    // A location word with a request word (`Header 参数`, `Request headers`, `Body parameters`,
+    // `Query 参数`, `路径参数`), not about the response.
+    let about_response = has(&["响应", "返回", "response", "应答", "出参"]);
+    let about_request = t.chars().count() <= 24
+        && (has(&["参数", "param", "request", "请求", "field", "入参"]) || t.len() <= 12);
+    if about_request && !about_response {
+        let location = if has(&["header", "请求头", "头部"]) {
+            Some(Location::Header)
+        } else if has(&["querystring", "query", "查询", "url参数"]) {
+            Some(Location::Query)
+        } else if has(&["pathparam", "pathvariable", "路径参数", "path参数"]) {
+            Some(Location::Path)
+        } else if has(&["body", "请求体", "formdata", "payload", "表单"]) {
+            Some(Location::Body)
+        } else {
+            None
+        };
+        if location.is_some() {
+            return Section::Request(location);
+        }
+    }
     // Error samples and error-code tables: "错误样例1", "错误码", "Error response".
     if has(&["错误", "error", "异常", "失败", "wrong", "fail", "返回码", "troubleshoot"]) {
         Section::ErrorSample

@@ -319,6 +319,26 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
             anchors.push(fact);
         }
     }
+    // A summary table or list naming several endpoints is not where each is documented: an
+    // anchor sharing its block with another moves to its path's next statement elsewhere.
+    let shared: Vec<usize> = anchors
+        .iter()
+        .filter(|a| anchors.iter().filter(|b| b.block == a.block).count() > 1)
+        .map(|a| a.block)
+        .collect();
+    for anchor in &mut anchors {
+        if !shared.contains(&anchor.block) {
+            continue;
+        }
+        if let Some(later) = facts
+            .urls
+            .iter()
+            .chain(&facts.lines)
+            .find(|f| f.url.path == anchor.url.path && !shared.contains(&f.block))
+        {
+            *anchor = later;
+        }
+    }
     anchors.sort_by_key(|a| a.block);
     anchors
 }
