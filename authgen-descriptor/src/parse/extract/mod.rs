@@ -305,6 +305,16 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     if extra.is_empty() && anchors.is_empty() && candidates.is_empty() {
         extra.extend(facts.lines.iter().find(|f| f.url.host.is_some() && f.method.is_some()));
     }
+    // A page that only labels its host and `/` as the path.
+    if extra.is_empty() && anchors.is_empty() && candidates.is_empty() {
+        extra.extend(
+            facts
+                .urls
+                .iter()
+                .filter(|f| f.url.path == "/")
+                .max_by_key(|f| f.url.host.is_some()),
+        );
+    }
     if extra.is_empty() && anchors.is_empty() {
         let most = candidates.iter().max_by_key(|c| {
             (

@@ -111,6 +111,9 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             });
         }
     }
+    if endpoint.params.is_empty() {
+        list_params(page, range.clone(), default_location, endpoint);
+    }
     for param in &mut endpoint.params {
         if param.location == Location::Path || endpoint.path_params.contains(&param.name) {
             param.location = Location::Path;
@@ -179,6 +182,132 @@ fn add_call_params(page: &Page<'_>, calls: &[(endpoint_lines::Call, u32, bool)],
             });
         }
     }
+}
+
+/// Parameters written as list items or definition lines: `` `client_id` (string, required):
+/// … ``, `**grant_type** — required — …`, `code: the code you got`, `; client_id : …`. In a
+/// request section every identifier-led item counts; elsewhere only those with a type or a
+/// required marker.
+fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint: &mut Endpoint) {
+    for index in range {
+        let (text, line) = match &page.doc.blocks[index] {
+            Block::Item { text, line } => (text.as_str(), *line),
+            Block::Paragraph { text, line } if matches!(page.section(index), Section::Request(_)) => {
+                (text.as_str(), *line)
+            }
+            _ => continue,
+        };
+        let section = page.section(index);
+        if matches!(
+            section,
+            Section::Response | Section::ResponseSample | Section::ErrorSample | Section::Resource
+        ) {
+            continue;
+        }
+        for (offset, text_line) in text.lines().enumerate() {
+            let Some(item) = parse_param_item(text_line) else {
+                continue;
+            };
+            let in_request = matches!(section, Section::Request(_));
+            if !in_request && item.ty.is_none() && item.required.is_none() {
+                continue;
+            }
+            if endpoint.params.iter().any(|p| p.name == item.name) {
+                continue;
+            }
+            let location = item
+                .location
+                .or(match section {
+                    Section::Request(location) => location,
+                    _ => None,
+                })
+                .unwrap_or(default);
+            endpoint.params.push(Param {
+                rust_name: snake_case(&item.name),
+                secret: is_secret(&item.name, Some(&item.description)),
+                name: item.name,
+                location,
+                required: item.required.unwrap_or(true),
+                ty: item.ty.unwrap_or(ValueType::String),
+                max_length: None,
+                description: Some(item.description).filter(|d| !d.is_empty()),
+                example: None,
+                fill_from: None,
+                alternatives: Vec::new(),
+                source: page.source(line + u32::try_from(offset).unwrap_or(0)),
+            });
+        }
+    }
+}
+
+/// A parameter read from one list line.
+struct ParamItem {
+    name: String,
+    ty: Option<ValueType>,
+    required: Option<bool>,
+    location: Option<Location>,
+    description: String,
+}
+
+fn parse_param_item(line: &str) -> Option<ParamItem> {
+    let line = line
+        .trim()
+        .trim_start_matches(['-', '*', '+', '•', ';', '·'])
+        .trim();
+    // The name: a backticked or bold term, or a leading identifier.
+    let (name, rest) = if let Some(inner) = line.strip_prefix('`') {
+        let end = inner.find('`')?;
+        (&inner[..end], &inner[end + 1..])
+    } else if let Some(inner) = line.strip_prefix("**") {
+        let end = inner.find("**")?;
+        (inner[..end].trim_matches('`'), &inner[end + 2..])
+    } else {
+        let end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']')))
+            .unwrap_or(line.len());
+        (&line[..end], &line[end..])
+    };
+    let name = name.trim();
+    let identifier = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'));
+    let rest = rest.trim();
+    // Something must follow the name: a separator, a parenthesis or words.
+    if !identifier || rest.is_empty() {
+        return None;
+    }
+    // Markers sit in a parenthesis or right after the name: `(string, required)`, `— required —`.
+    let head: String = rest.chars().take(48).collect();
+    let head_lower = case::lowercase(&head);
+    let paren = head
+        .split_once(['(', '（'])
+        .and_then(|(_, r)| r.split_once([')', '）']).map(|(inside, _)| inside));
+    let words: Vec<&str> = paren
+        .unwrap_or(&head)
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '|' | '/' | '*' | '`' | ':' | '：' | '—' | '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let ty = words
+        .iter()
+        .filter_map(|w| vocab::value_type(w))
+        .find(|t| *t != ValueType::Unknown);
+    let required = vocab::required_in_text(&head_lower);
+    let location = words.iter().find_map(|w| {
+        matches!(*w, "header" | "query" | "body" | "path" | "form" | "formData").then(|| vocab::location_word(w)).flatten()
+    });
+    let description = rest
+        .trim_start_matches(|c: char| matches!(c, ':' | '：' | '-' | '—' | '–' | ' '))
+        .to_owned();
+    Some(ParamItem {
+        name: name.to_owned(),
+        ty,
+        required,
+        location,
+        description,
+    })
 }
 
 /// A required marker at the start of a description (`Required.`, `**Optional**`, `必填，…`).
