@@ -174,13 +174,15 @@ pub fn score(expected: &ExpectedPage, descriptors: &[Descriptor]) -> PageScore {
     score
 }
 
-/// The endpoint with exactly the expected path, preferring the expected method.
+/// The endpoint with the expected path (a trailing slash apart: whether it is exact is a fact of
+/// its own), preferring the exact path and then the expected method.
 fn find_endpoint<'e>(endpoints: &[&'e Endpoint], want: &ExpectedEndpoint) -> Option<&'e Endpoint> {
-    let same_path: Vec<&Endpoint> = endpoints
+    let mut same_path: Vec<&Endpoint> = endpoints
         .iter()
         .copied()
-        .filter(|e| e.path == want.path)
+        .filter(|e| e.path.trim_end_matches('/') == want.path.trim_end_matches('/'))
         .collect();
+    same_path.sort_by_key(|e| e.path != want.path);
     same_path
         .iter()
         .find(|e| e.method.as_str().eq_ignore_ascii_case(&want.method))
@@ -192,6 +194,9 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
     let at = format!("{} {}", want.method, want.path);
     score.point(found.is_some(), || format!("{at}: endpoint not found"));
     let e = found;
+    score.point(e.is_some_and(|e| e.path == want.path), || {
+        format!("{at}: exact path (saw {})", e.map_or("-", |e| e.path.as_str()))
+    });
     score.point(
         e.is_some_and(|e| e.method.as_str().eq_ignore_ascii_case(&want.method)),
         || {

@@ -264,8 +264,14 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
             fact.aka.push((anchor.url.path.clone(), prefix));
             fact.url.path = template.clone();
         }
-        match out.iter_mut().find(|a| a.url.path == fact.url.path) {
+        // `/token` and `/token/` are one endpoint; the first-stated spelling (a label or table,
+        // before any sample) is kept.
+        let same = |a: &UrlFact| a.url.path.trim_end_matches('/') == fact.url.path.trim_end_matches('/');
+        match out.iter_mut().find(|a| same(a)) {
             Some(existing) => {
+                if existing.url.path != fact.url.path {
+                    existing.aka.push((fact.url.path.clone(), String::new()));
+                }
                 existing.aka.extend(fact.aka);
                 if existing.url.host.is_none() {
                     existing.url.host = fact.url.host;
