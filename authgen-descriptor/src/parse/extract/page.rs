@@ -122,8 +122,9 @@ fn set_label<'a>(current: &mut Context<'a>, heading_section: Option<Section>, te
     let section = vocab::section(text);
     current.label = Some(text);
     current.section = match (section, heading_section) {
-        // `**Headers**` under 请求参数 refines the location; an unknown label keeps the heading's section.
-        (Section::Other, h) => h,
+        // `**Headers**` under 请求参数 refines the location; an unknown label (a `JSON` badge
+        // after `返回结果`) keeps the section in force.
+        (Section::Other, h) => current.section.or(h),
         (s, _) => Some(s),
     };
 }

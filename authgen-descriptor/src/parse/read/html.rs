@@ -160,9 +160,10 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     blocks
 }
 
-/// Elements whose boundaries end a run of loose text (layout containers).
+/// Elements whose boundaries end a run of loose text: layout containers, and custom elements
+/// (`<nz-tag>`, `<eo-api-methods-tag>`: doc generators' components are boxes of their own).
 fn is_container(name: &str) -> bool {
-    matches!(
+    name.contains('-') || matches!(
         name,
         "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "dd"
             | "dt" | "dl" | "blockquote" | "summary" | "details" | "figcaption" | "form"
