@@ -7,6 +7,7 @@ mod html;
 mod json_html;
 mod markdown;
 mod mdx;
+mod text;
 
 use super::blocks::Block;
 use super::diagnostics::Diagnostic;
@@ -38,6 +39,7 @@ pub static READERS: &[&dyn Reader] = &[
     &mdx::MdxReader,
     &html::HtmlReader,
     &markdown::MarkdownReader,
+    &text::TextReader,
 ];
 
 /// Reads a page with the reader that claims it most strongly.
