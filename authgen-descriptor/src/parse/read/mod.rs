@@ -84,6 +84,9 @@ mod tests {
             "html"
         );
         assert_eq!(format_of(Some("md"), "## x"), "markdown");
-        assert_eq!(format_of(None, "plain words"), "markdown");
+        assert_eq!(format_of(None, "plain words"), "text");
+        assert_eq!(format_of(Some("txt"), "# Title\n\n```\nx\n```"), "markdown");
+        assert_eq!(format_of(Some("rst"), "Title\n====="), "text");
+        assert_eq!(format_of(Some("org"), "* Title"), "text");
     }
 }
