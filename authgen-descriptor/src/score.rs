@@ -195,7 +195,10 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
     score.point(found.is_some(), || format!("{at}: endpoint not found"));
     let e = found;
     score.point(e.is_some_and(|e| e.path == want.path), || {
-        format!("{at}: exact path (saw {})", e.map_or("-", |e| e.path.as_str()))
+        format!(
+            "{at}: exact path (saw {})",
+            e.map_or("-", |e| e.path.as_str())
+        )
     });
     score.point(
         e.is_some_and(|e| e.method.as_str().eq_ignore_ascii_case(&want.method)),
@@ -270,10 +273,16 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
     }
     if let Some(e) = e {
         for q in &e.params {
-            if !want.request.iter().any(|p| p.name.eq_ignore_ascii_case(&q.name)) {
-                score
-                    .spurious
-                    .push(format!("{at}: parameter {} ({})", q.name, location_name(q.location)));
+            if !want
+                .request
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&q.name))
+            {
+                score.spurious.push(format!(
+                    "{at}: parameter {} ({})",
+                    q.name,
+                    location_name(q.location)
+                ));
             }
         }
     }
@@ -341,7 +350,9 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            score.point(path_ok, || format!("{at}: expiry {} (saw {})", x.path, saw()));
+            score.point(path_ok, || {
+                format!("{at}: expiry {} (saw {})", x.path, saw())
+            });
             score.point(kind_ok, || {
                 format!("{at}: expiry kind {} (saw {})", x.kind, saw())
             });

@@ -29,12 +29,13 @@ fn no_path() {
 fn no_method() {
     let (found, _, diagnostics) =
         describe_text("p.md", Some("md"), "# T\n\n\n**Path：** /a/token\n");
-    assert_eq!(found.map(|(e, _)| e.len()), Some(0));
+    // The endpoint is still described (never an empty result), and the error says why.
+    assert_eq!(found.map(|(e, _)| e.len()), Some(1));
     let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
         [
-            "p.md:4: error: no method found for `/a/token`: expected a `Method:`/`请求类型:` line or a 请求方式 column near it"
+            "p.md:4: error: no method found for `/a/token`: expected `METHOD URL`, a `Method:`/`请求方式:` label, a method column or a curl command near it; described as GET until the page or the manifest says otherwise"
         ]
     );
 }

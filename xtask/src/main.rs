@@ -76,6 +76,12 @@ enum Command {
         /// Print only the per-page lines and the total, not the misses.
         #[arg(long, short)]
         quiet: bool,
+        /// Fail when a page scores below its floor in this file (`<page> <facts found>` lines).
+        #[arg(long, value_name = "FILE")]
+        check_floor: Option<PathBuf>,
+        /// Write this run's scores as the new floor.
+        #[arg(long, value_name = "FILE")]
+        write_floor: Option<PathBuf>,
     },
 }
 
@@ -86,7 +92,17 @@ fn main() -> ExitCode {
         Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
         Command::Check { specs } => regen::check(&root.join(specs)),
         Command::Describe { paths } => regen::describe(&paths),
-        Command::Score { paths, quiet } => score::score(&paths, quiet),
+        Command::Score {
+            paths,
+            quiet,
+            check_floor,
+            write_floor,
+        } => score::score(
+            &paths,
+            quiet,
+            check_floor.map(|f| root.join(f)).as_deref(),
+            write_floor.map(|f| root.join(f)).as_deref(),
+        ),
         Command::BenchBuild { structs, rounds } => {
             bench_build::bench_build(&root, structs, rounds.max(1)).map(|()| ExitCode::SUCCESS)
         }

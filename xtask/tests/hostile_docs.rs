@@ -69,8 +69,8 @@ fn hostile_page_text_never_becomes_a_doctest() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut generated = String::new();
     for provider in ["appauth", "ebaas"] {
-        let text =
-            std::fs::read_to_string(root.join(format!("specs/descriptors/{provider}.json"))).unwrap();
+        let text = std::fs::read_to_string(root.join(format!("specs/descriptors/{provider}.json")))
+            .unwrap();
         let mut json: Value = serde_json::from_str(&text).unwrap();
         poison(&mut json, None);
         poison_wire_names(&mut json);

@@ -48,8 +48,7 @@ pub fn endpoint_types(prefix: &str, e: &Endpoint, options: &Options) -> TokenStr
                 let doc = docs::doc_attrs(&lines);
                 quote!(#doc pub #field: #ty)
             });
-            let doc =
-                docs::doc_attrs(&[format!("Per-call parameters of {}.", method_path(e))]);
+            let doc = docs::doc_attrs(&[format!("Per-call parameters of {}.", method_path(e))]);
             quote! { #doc pub struct #name { #(#fields,)* } }
         })
     };

@@ -102,9 +102,7 @@ fn column_of(h: &str) -> Option<Column> {
         | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" | "简介"
         | "meaning" | "details" | "detail" | "错误描述" | "错误信息" | "返回信息" | "信息"
         | "message" | "msg" | "reason" | "cause" | "原因" | "描述信息" | "错误说明" | "notes"
-        | "note" | "explanation" | "解释" => {
-            Column::Description
-        }
+        | "note" | "explanation" | "解释" => Column::Description,
         "示例值" | "示例" | "例子" | "样例" | "example" | "sample" | "examplevalue" | "样例值" => {
             Column::Example
         }
@@ -179,8 +177,12 @@ pub fn required_in_text(text: &str) -> Option<bool> {
 /// Reads a location cell or label (`header`, `query`, `formData`, `body`, `path`, `请求头`, ...).
 pub fn location_word(text: &str) -> Option<Location> {
     with_normalized(text, |t| match t {
-        "header" | "headers" | "请求头" | "头" | "head" | "httpheader" => Some(Location::Header),
-        "query" | "querystring" | "url" | "查询" | "query参数" | "params" => Some(Location::Query),
+        "header" | "headers" | "请求头" | "头" | "head" | "httpheader" => {
+            Some(Location::Header)
+        }
+        "query" | "querystring" | "url" | "查询" | "query参数" | "params" => {
+            Some(Location::Query)
+        }
         "body" | "formdata" | "form" | "json" | "请求体" | "body参数" | "payload" => {
             Some(Location::Body)
         }
@@ -286,7 +288,16 @@ fn section_of(t: &str) -> Section {
         }
     }
     // Error samples and error-code tables: "错误样例1", "错误码", "Error response".
-    if has(&["错误", "error", "异常", "失败", "wrong", "fail", "返回码", "troubleshoot"]) {
+    if has(&[
+        "错误",
+        "error",
+        "异常",
+        "失败",
+        "wrong",
+        "fail",
+        "返回码",
+        "troubleshoot",
+    ]) {
         Section::ErrorSample
     } else if has(&["域名", "环境", "host", "服务器"]) {
         Section::Hosts
@@ -350,17 +361,51 @@ pub fn key(text: &str) -> Option<Key> {
 fn key_of(k: &str) -> Option<Key> {
     if matches!(
         k,
-        "method" | "请求类型" | "请求方式" | "方法" | "请求方法" | "httpmethod" | "http方法"
-            | "调用方式" | "提交方式" | "httpverb" | "verb" | "requestmethod" | "http请求方式"
-            | "https请求方式" | "接口方法"
+        "method"
+            | "请求类型"
+            | "请求方式"
+            | "方法"
+            | "请求方法"
+            | "httpmethod"
+            | "http方法"
+            | "调用方式"
+            | "提交方式"
+            | "httpverb"
+            | "verb"
+            | "requestmethod"
+            | "http请求方式"
+            | "https请求方式"
+            | "接口方法"
     ) {
         Some(Key::Method)
     } else if matches!(
         k,
-        "path" | "url" | "请求地址" | "地址" | "请求路径" | "路径" | "接口地址" | "endpoint"
-            | "请求url" | "接口url" | "requesturl" | "url地址" | "调用地址" | "接口路径" | "api地址"
-            | "httprequest" | "endpointurl" | "resourceurl" | "resource" | "requestpath"
-            | "tokenurl" | "tokenendpoint" | "接口" | "网关地址" | "gateway" | "api"
+        "path"
+            | "url"
+            | "请求地址"
+            | "地址"
+            | "请求路径"
+            | "路径"
+            | "接口地址"
+            | "endpoint"
+            | "请求url"
+            | "接口url"
+            | "requesturl"
+            | "url地址"
+            | "调用地址"
+            | "接口路径"
+            | "api地址"
+            | "httprequest"
+            | "endpointurl"
+            | "resourceurl"
+            | "resource"
+            | "requestpath"
+            | "tokenurl"
+            | "tokenendpoint"
+            | "接口"
+            | "网关地址"
+            | "gateway"
+            | "api"
     ) || k.ends_with("服务地址")
     {
         Some(Key::Url)
@@ -375,8 +420,20 @@ fn key_of(k: &str) -> Option<Key> {
 /// `/getAccessToken`, `/auth/tokens`, `/AssumeRole`, `/ticket`), as opposed to the protected APIs
 /// and pages a token page also mentions.
 const TOKEN_OPERATION_WORDS: &[&str] = &[
-    "token", "oauth", "auth", "login", "ticket", "credential", "session", "assume", "jwt",
-    "signin", "connect", "identity", "sts", "令牌",
+    "token",
+    "oauth",
+    "auth",
+    "login",
+    "ticket",
+    "credential",
+    "session",
+    "assume",
+    "jwt",
+    "signin",
+    "connect",
+    "identity",
+    "sts",
+    "令牌",
 ];
 
 /// Whether a path names a token operation (see [`TOKEN_OPERATION_WORDS`]).

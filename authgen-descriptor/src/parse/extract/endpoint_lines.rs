@@ -87,8 +87,23 @@ fn trim_markup(word: &str) -> &str {
     word.trim_matches(|c: char| {
         matches!(
             c,
-            '`' | '*' | '"' | '\'' | '[' | ']' | '(' | ')' | '<' | '>' | ':' | '：' | ',' | '|' | '{'
-                | '}' | '=' | ';'
+            '`' | '*'
+                | '"'
+                | '\''
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | ':'
+                | '：'
+                | ','
+                | '|'
+                | '{'
+                | '}'
+                | '='
+                | ';'
         )
     })
 }
@@ -102,7 +117,9 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
     for (i, word) in words.iter().enumerate() {
         // A method glued to its path by markup (`POST/app/x` from adjacent spans).
         if let Some((m, rest)) = word.split_once('/') {
-            if let Some(method) = Method::parse(trim_markup(m)).filter(|_| m.len() >= 3 && m == m.to_ascii_uppercase()) {
+            if let Some(method) = Method::parse(trim_markup(m))
+                .filter(|_| m.len() >= 3 && m == m.to_ascii_uppercase())
+            {
                 if let Some(url) = parse_url(&format!("/{}", url_word(rest))) {
                     return Some((method, url));
                 }
@@ -145,8 +162,13 @@ pub fn method_in(value: &str) -> Option<Method> {
 
 /// A word with the markup around a URL removed (backticks, quotes, brackets, a trailing dot).
 fn url_word(word: &str) -> &str {
-    word.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | ','))
-        .trim_end_matches(['.', ';', ':'])
+    word.trim_matches(|c: char| {
+        matches!(
+            c,
+            '`' | '*' | '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | ','
+        )
+    })
+    .trim_end_matches(['.', ';', ':'])
 }
 
 /// `requests.post("https://…")`, `http.Get("…")`, `axios.post('…')`, `HttpPost("…")`.
@@ -165,13 +187,27 @@ fn sdk_call(line: &str) -> Option<(Method, PageUrl)> {
             from = start + word.len();
             // `post(`, `.post(`, and camel-case compounds (`doPostJson(`, `HttpPost(`,
             // `postForObject(`), not words that merely contain the method (`getToken(`).
-            let camel = line.as_bytes().get(start).is_some_and(u8::is_ascii_uppercase);
+            let camel = line
+                .as_bytes()
+                .get(start)
+                .is_some_and(u8::is_ascii_uppercase);
             let before_ok =
                 start == 0 || !lower.as_bytes()[start - 1].is_ascii_alphanumeric() || camel;
-            let suffix_len = ["json", "forobject", "forentity", "async", "form", "data", ""]
-                .iter()
-                .find(|s| lower[from..].starts_with(*s) && lower[from + s.len()..].trim_start().starts_with('('))
-                .map_or(usize::MAX, |s| s.len());
+            let suffix_len = [
+                "json",
+                "forobject",
+                "forentity",
+                "async",
+                "form",
+                "data",
+                "",
+            ]
+            .iter()
+            .find(|s| {
+                lower[from..].starts_with(*s)
+                    && lower[from + s.len()..].trim_start().starts_with('(')
+            })
+            .map_or(usize::MAX, |s| s.len());
             if suffix_len == usize::MAX {
                 continue;
             }
@@ -181,7 +217,11 @@ fn sdk_call(line: &str) -> Option<(Method, PageUrl)> {
                 continue;
             }
             let rest = rest[1..].trim_start();
-            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+            let Some(quote) = rest
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '"' | '\'' | '`'))
+            else {
                 continue;
             };
             let inner = &rest[1..];
@@ -303,7 +343,8 @@ fn read_curl(words: &[String]) -> Call {
             }
             "-F" | "--form" => {
                 data = true;
-                call.body.extend(next(k).split('=').next().map(str::to_owned));
+                call.body
+                    .extend(next(k).split('=').next().map(str::to_owned));
                 call.encoding = Some(Encoding::Multipart);
                 k += 1;
             }
@@ -366,7 +407,11 @@ fn body_names(value: &str, json: bool) -> (Vec<String>, Option<Encoding>) {
         .split('&')
         .filter_map(|pair| pair.split('=').next())
         .map(str::trim)
-        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c)))
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
+        })
         .map(str::to_owned)
         .collect();
     (names, Some(Encoding::Form))
@@ -384,7 +429,11 @@ pub fn query_names(url: &str) -> Vec<String> {
         .split('&')
         .filter_map(|pair| pair.split('=').next())
         .map(str::trim)
-        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c)))
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -429,7 +478,11 @@ fn raw_http(lines: &[&str]) -> Vec<Call> {
         }
         let body: Vec<&str> = lines[(k + 1).min(lines.len())..]
             .iter()
-            .take_while(|l| !l.split_whitespace().nth(2).is_some_and(|v| v.starts_with("HTTP/")))
+            .take_while(|l| {
+                !l.split_whitespace()
+                    .nth(2)
+                    .is_some_and(|v| v.starts_with("HTTP/"))
+            })
             .copied()
             .collect();
         let (names, encoding) = body_names(&body.join("\n"), json);
@@ -437,7 +490,11 @@ fn raw_http(lines: &[&str]) -> Vec<Call> {
         call.encoding = encoding;
         if let (Some(url), Some(host)) = (call.url.as_mut(), host) {
             if url.host.is_none() {
-                url.host = Some(if host.contains("://") { host } else { format!("https://{host}") });
+                url.host = Some(if host.contains("://") {
+                    host
+                } else {
+                    format!("https://{host}")
+                });
             }
         }
         out.push(call);
@@ -459,37 +516,82 @@ mod tests {
     fn method_and_url_in_prose_code_and_request_lines() {
         assert_eq!(
             first("Send a `POST` request to `https://a.example.com/oauth/token`."),
-            (Some(Method::Post), Some("https://a.example.com".into()), "/oauth/token".into())
+            (
+                Some(Method::Post),
+                Some("https://a.example.com".into()),
+                "/oauth/token".into()
+            )
         );
         assert_eq!(
             first("POST /v1/oauth2/token HTTP/1.1\nHost: api-m.example.com\n"),
-            (Some(Method::Post), Some("https://api-m.example.com".into()), "/v1/oauth2/token".into())
+            (
+                Some(Method::Post),
+                Some("https://api-m.example.com".into()),
+                "/v1/oauth2/token".into()
+            )
         );
-        assert_eq!(first("**GET** `/sns/oauth2/{appid}`").2, "/sns/oauth2/{appid}");
-        assert_eq!(first("https请求方式: GET https://api.example.com/cgi-bin/token?grant_type=x").2, "/cgi-bin/token");
+        assert_eq!(
+            first("**GET** `/sns/oauth2/{appid}`").2,
+            "/sns/oauth2/{appid}"
+        );
+        assert_eq!(
+            first("https请求方式: GET https://api.example.com/cgi-bin/token?grant_type=x").2,
+            "/cgi-bin/token"
+        );
     }
 
     #[test]
     fn curl_commands_with_and_without_a_method() {
-        let text = "curl -X POST \\\n  'https://id.example.com/connect/token' \\\n  -d grant_type=x";
+        let text =
+            "curl -X POST \\\n  'https://id.example.com/connect/token' \\\n  -d grant_type=x";
         assert_eq!(first(text).0, Some(Method::Post));
-        assert_eq!(first("curl https://h.example.com/a -d x=1").0, Some(Method::Post));
-        assert_eq!(first("curl 'https://h.example.com/a?x=1'").0, Some(Method::Get));
-        assert_eq!(first("curl -G https://h.example.com/a -d x=1").0, Some(Method::Get));
+        assert_eq!(
+            first("curl https://h.example.com/a -d x=1").0,
+            Some(Method::Post)
+        );
+        assert_eq!(
+            first("curl 'https://h.example.com/a?x=1'").0,
+            Some(Method::Get)
+        );
+        assert_eq!(
+            first("curl -G https://h.example.com/a -d x=1").0,
+            Some(Method::Get)
+        );
     }
 
     #[test]
     fn calls_name_what_they_send() {
-        let c = &calls("curl -X POST 'https://h.example.com/t?x=1' -H 'Content-Type: application/json' -d '{\"a\": 1, \"b\": \"two words\"}'")[0];
-        assert_eq!((c.query.clone(), c.body.clone(), c.encoding), (vec!["x".to_owned()], vec!["a".to_owned(), "b".to_owned()], Some(Encoding::Json)));
-        let c = &calls("POST /token HTTP/1.1\nHost: h.example.com\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=x&code=y")[0];
-        assert_eq!((c.body.clone(), c.encoding), (vec!["grant_type".to_owned(), "code".to_owned()], Some(Encoding::Form)));
-        assert_eq!(c.url.as_ref().and_then(|u| u.host.clone()).as_deref(), Some("https://h.example.com"));
+        let c = &calls(
+            "curl -X POST 'https://h.example.com/t?x=1' -H 'Content-Type: application/json' -d '{\"a\": 1, \"b\": \"two words\"}'",
+        )[0];
+        assert_eq!(
+            (c.query.clone(), c.body.clone(), c.encoding),
+            (
+                vec!["x".to_owned()],
+                vec!["a".to_owned(), "b".to_owned()],
+                Some(Encoding::Json)
+            )
+        );
+        let c = &calls(
+            "POST /token HTTP/1.1\nHost: h.example.com\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=x&code=y",
+        )[0];
+        assert_eq!(
+            (c.body.clone(), c.encoding),
+            (
+                vec!["grant_type".to_owned(), "code".to_owned()],
+                Some(Encoding::Form)
+            )
+        );
+        assert_eq!(
+            c.url.as_ref().and_then(|u| u.host.clone()).as_deref(),
+            Some("https://h.example.com")
+        );
     }
 
     #[test]
     fn sdk_calls() {
-        let (method, _, path) = first("resp = requests.post(\"https://h.example.com/api/token\", data=d)");
+        let (method, _, path) =
+            first("resp = requests.post(\"https://h.example.com/api/token\", data=d)");
         assert_eq!((method, path.as_str()), (Some(Method::Post), "/api/token"));
     }
 

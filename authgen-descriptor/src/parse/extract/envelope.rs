@@ -147,9 +147,10 @@ pub(super) fn read(
             .find(|(_, f)| is_token_field(f))
             .map(|(path, f)| (path.clone(), *f))
     });
-    let token_parent = token
-        .as_ref()
-        .map(|(path, _)| path.rsplit_once('.').map_or(String::new(), |(p, _)| format!("{p}.")));
+    let token_parent = token.as_ref().map(|(path, _)| {
+        path.rsplit_once('.')
+            .map_or(String::new(), |(p, _)| format!("{p}."))
+    });
     if let Some((path, field)) = token {
         let value = sample
             .and_then(|s| lookup(s, &path))
@@ -253,17 +254,42 @@ fn breadth_first(root: &[Field]) -> Vec<(String, &Field)> {
 }
 
 fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
-    let description = field.description.as_deref().map(case::lowercase).unwrap_or_default();
-    let says_instant = ["时间戳", "timestamp", "unix", "epoch", "过期时间", "到期时间", "截止时间", "utc"]
-        .iter()
-        .any(|w| description.contains(w));
-    let says_lifetime = ["秒", "second", "有效期", "lifetime", "valid for", "duration", "有效时长"]
-        .iter()
-        .any(|w| description.contains(w));
+    let description = field
+        .description
+        .as_deref()
+        .map(case::lowercase)
+        .unwrap_or_default();
+    let says_instant = [
+        "时间戳",
+        "timestamp",
+        "unix",
+        "epoch",
+        "过期时间",
+        "到期时间",
+        "截止时间",
+        "utc",
+    ]
+    .iter()
+    .any(|w| description.contains(w));
+    let says_lifetime = [
+        "秒",
+        "second",
+        "有效期",
+        "lifetime",
+        "valid for",
+        "duration",
+        "有效时长",
+    ]
+    .iter()
+    .any(|w| description.contains(w));
     // An absolute time named or shaped as one: `expires_at`, `expire_time`, a Unix timestamp in
     // seconds (≥ 10⁹, no lifetime is thirty years) or milliseconds.
     let named_instant = with_loose(&field.name, |n| {
-        n.ends_with("at") || n.ends_with("time") || n.ends_with("date") || n == "expiration" || n == "expires"
+        n.ends_with("at")
+            || n.ends_with("time")
+            || n.ends_with("date")
+            || n == "expiration"
+            || n == "expires"
     });
     match value {
         Some(Value::Number(n)) => {
@@ -392,7 +418,9 @@ fn error_codes(
                     push(code, message, *line);
                 }
             }
-            Block::Paragraph { text, line } | Block::Item { text, line } | Block::Note { text, line, .. } => {
+            Block::Paragraph { text, line }
+            | Block::Item { text, line }
+            | Block::Note { text, line, .. } => {
                 if case::contains(text, "码") || case::contains(&case::lowercase(text), "code") {
                     for (message, code) in labelled_codes(text) {
                         push(code, message, *line);
@@ -487,10 +515,14 @@ fn looks_like_code(term: &str) -> bool {
     let allowed = t
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':'));
-    let digits = t.trim_start_matches('-').chars().all(|c| c.is_ascii_digit());
+    let digits = t
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c.is_ascii_digit());
     let snake = t.contains('_') && t.chars().any(|c| c.is_ascii_lowercase());
     let capital = t.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && t.chars().any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && t.chars()
+            .any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && t.len() > 3;
     allowed && (digits || snake || capital)
 }

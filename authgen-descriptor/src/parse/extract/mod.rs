@@ -89,23 +89,37 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             .chain(&facts.lines)
             .filter(|f| same_endpoint(anchor, &f.url.path))
             .find_map(|f| f.method.map(|m| (m, f.block, f.line)));
-        let Some(method) = stated
+        let found = stated
             .map(|(method, block, line)| MethodFact {
                 method,
                 block,
                 line,
             })
-            .or_else(|| facts.methods.iter().find(|m| range.contains(&m.block)).cloned())
-        else {
+            .or_else(|| {
+                facts
+                    .methods
+                    .iter()
+                    .find(|m| range.contains(&m.block))
+                    .cloned()
+            });
+        let method = if let Some(found) = found {
+            found
+        } else {
+            // Never silent, never empty: the endpoint is still described (as a GET, the method
+            // a bare URL implies), and the error says what is missing and where.
             out.diagnostics.push(Diagnostic::error(
                 &doc.page,
                 anchor.line,
                 format!(
-                    "no method found for `{}`: expected a `Method:`/`请求类型:` line or a 请求方式 column near it",
+                    "no method found for `{}`: expected `METHOD URL`, a `Method:`/`请求方式:` label, a method column or a curl command near it; described as GET until the page or the manifest says otherwise",
                     anchor.url.path
                 ),
             ));
-            continue;
+            MethodFact {
+                method: Method::Get,
+                block: anchor.block,
+                line: anchor.line,
+            }
         };
         let mut sources = BTreeMap::new();
         sources.insert("path".to_owned(), page.source(anchor.line));
@@ -196,7 +210,11 @@ fn path_mentions(doc: &Document) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |text: &str| {
         for word in text.split(|c: char| {
-            c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '|' | '(' | ')' | '[' | ']' | ',' | '，' | '：')
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '`' | '"' | '\'' | '|' | '(' | ')' | '[' | ']' | ',' | '，' | '：'
+                )
         }) {
             if !(word.starts_with('/') || word.contains("://") || word.starts_with('{')) {
                 continue;
@@ -229,18 +247,21 @@ fn path_mentions(doc: &Document) -> Vec<String> {
 fn suffix_match(template: &str, path: &str) -> Option<String> {
     let t: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
     let p: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if t.len() < 2 || t.len() > p.len() || template.trim_end_matches('/') == path.trim_end_matches('/') {
+    if t.len() < 2
+        || t.len() > p.len()
+        || template.trim_end_matches('/') == path.trim_end_matches('/')
+    {
         return None;
     }
     let offset = p.len() - t.len();
-    let fits = t.iter().zip(&p[offset..]).all(|(a, b)| {
-        a == b || (a.starts_with('{') && a.ends_with('}') && !b.starts_with('{'))
-    });
+    let fits = t
+        .iter()
+        .zip(&p[offset..])
+        .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}') && !b.starts_with('{')));
     let prefix = &p[..offset];
     // The prefix joins the host; placeholders there would make no URL.
-    (fits && prefix.iter().all(|s| !s.starts_with('{'))).then(|| {
-        prefix.iter().map(|s| format!("/{s}")).collect::<String>()
-    })
+    (fits && prefix.iter().all(|s| !s.starts_with('{')))
+        .then(|| prefix.iter().map(|s| format!("/{s}")).collect::<String>())
 }
 
 /// One endpoint per documented path: a concrete or prefixed path (`/realms/demo/…`,
@@ -266,7 +287,8 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
         }
         // `/token` and `/token/` are one endpoint; the first-stated spelling (a label or table,
         // before any sample) is kept.
-        let same = |a: &UrlFact| a.url.path.trim_end_matches('/') == fact.url.path.trim_end_matches('/');
+        let same =
+            |a: &UrlFact| a.url.path.trim_end_matches('/') == fact.url.path.trim_end_matches('/');
         match out.iter_mut().find(|a| same(a)) {
             Some(existing) => {
                 if existing.url.path != fact.url.path {
@@ -309,7 +331,12 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     let mut extra = tokenish;
     // An RPC-style page calls its host's root (`GET https://sts.example.com/?Action=…`).
     if extra.is_empty() && anchors.is_empty() && candidates.is_empty() {
-        extra.extend(facts.lines.iter().find(|f| f.url.host.is_some() && f.method.is_some()));
+        extra.extend(
+            facts
+                .lines
+                .iter()
+                .find(|f| f.url.host.is_some() && f.method.is_some()),
+        );
     }
     // A page that only labels its host and `/` as the path.
     if extra.is_empty() && anchors.is_empty() && candidates.is_empty() {
@@ -324,7 +351,10 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     if extra.is_empty() && anchors.is_empty() {
         let most = candidates.iter().max_by_key(|c| {
             (
-                candidates.iter().filter(|o| o.url.path == c.url.path).count(),
+                candidates
+                    .iter()
+                    .filter(|o| o.url.path == c.url.path)
+                    .count(),
                 std::cmp::Reverse(c.block),
             )
         });
@@ -368,18 +398,25 @@ fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Fac
     else {
         return;
     };
-    let word = text.trim().trim_matches(|c: char| matches!(c, '*' | '`' | '[' | ']'));
+    let word = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '*' | '`' | '[' | ']'));
     if word.len() < 3 || word != word.to_ascii_uppercase() {
         return;
     }
     let Some(method) = Method::parse(word) else {
         return;
     };
-    let (Block::Paragraph { text, .. } | Block::Label { text, .. } | Block::Code { text, .. }) = next
+    let (Block::Paragraph { text, .. } | Block::Label { text, .. } | Block::Code { text, .. }) =
+        next
     else {
         return;
     };
-    let first = text.split_whitespace().next().unwrap_or("").trim_matches('`');
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches('`');
     if !(first.starts_with('/') || first.starts_with("http")) {
         return;
     }
@@ -499,7 +536,10 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                             }
                         }
                         // A label of any name whose value is exactly a method (`类型：POST`).
-                        _ if value.len() <= 7 && value == value.to_ascii_uppercase() && Method::parse(value).is_some() => {
+                        _ if value.len() <= 7
+                            && value == value.to_ascii_uppercase()
+                            && Method::parse(value).is_some() =>
+                        {
                             if let Some(method) = Method::parse(value) {
                                 facts.methods.push(MethodFact {
                                     method,

@@ -2,8 +2,8 @@
 
 use std::ops::Range;
 
-use super::{Page, endpoint_lines};
 use super::text::{sample_query_keys, snake_case, with_loose};
+use super::{Page, endpoint_lines};
 use crate::model::{
     Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
 };
@@ -95,7 +95,9 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
                 location,
                 required,
                 ty: type_cell
-                    .and_then(|t| vocab::value_type(t.split([',', '，', ' ', '|', '/']).next().unwrap_or(t)))
+                    .and_then(|t| {
+                        vocab::value_type(t.split([',', '，', ' ', '|', '/']).next().unwrap_or(t))
+                    })
                     .filter(|t| *t != ValueType::Unknown)
                     .or_else(|| example.as_deref().map(infer_type))
                     .unwrap_or(ValueType::String),
@@ -124,23 +126,36 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
     // A call whose parameters all go in the query has no body, whatever its method.
     if endpoint.encoding != Encoding::Query
         && !endpoint.params.iter().any(|p| p.location == Location::Body)
-        && endpoint.params.iter().any(|p| p.location == Location::Query)
+        && endpoint
+            .params
+            .iter()
+            .any(|p| p.location == Location::Query)
     {
         endpoint.encoding = Encoding::Query;
     }
 }
 
 /// The curl commands and raw HTTP requests in `range` that call `path`: `(call, line, is curl)`.
-fn calls_to(page: &Page<'_>, range: Range<usize>, paths: &[&str]) -> Vec<(endpoint_lines::Call, u32, bool)> {
+fn calls_to(
+    page: &Page<'_>,
+    range: Range<usize>,
+    paths: &[&str],
+) -> Vec<(endpoint_lines::Call, u32, bool)> {
     let mut out = Vec::new();
     for i in range {
         let (text, line) = match &page.doc.blocks[i] {
-            Block::Code { text, text_line, .. } => (text.as_str(), *text_line),
+            Block::Code {
+                text, text_line, ..
+            } => (text.as_str(), *text_line),
             Block::Paragraph { text, line } => (text.as_str(), *line),
             _ => continue,
         };
         for call in endpoint_lines::calls(text) {
-            if call.url.as_ref().is_some_and(|u| paths.contains(&u.path.as_str())) {
+            if call
+                .url
+                .as_ref()
+                .is_some_and(|u| paths.contains(&u.path.as_str()))
+            {
                 let curl = text.contains("curl");
                 out.push((call.clone(), line + call.line_offset, curl));
             }
@@ -150,7 +165,11 @@ fn calls_to(page: &Page<'_>, range: Range<usize>, paths: &[&str]) -> Vec<(endpoi
 }
 
 /// Parameters that only the page's literal calls send (flagged as such in their description).
-fn add_call_params(page: &Page<'_>, calls: &[(endpoint_lines::Call, u32, bool)], endpoint: &mut Endpoint) {
+fn add_call_params(
+    page: &Page<'_>,
+    calls: &[(endpoint_lines::Call, u32, bool)],
+    endpoint: &mut Endpoint,
+) {
     for (call, line, _) in calls {
         let body_location = if call.encoding.is_some() {
             Location::Body
@@ -192,7 +211,9 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
     for index in range {
         let (text, line) = match &page.doc.blocks[index] {
             Block::Item { text, line } => (text.as_str(), *line),
-            Block::Paragraph { text, line } if matches!(page.section(index), Section::Request(_)) => {
+            Block::Paragraph { text, line }
+                if matches!(page.section(index), Section::Request(_)) =>
+            {
                 (text.as_str(), *line)
             }
             _ => continue,
@@ -263,14 +284,19 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         (inner[..end].trim_matches('`'), &inner[end + 2..])
     } else {
         let end = line
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']')))
+            .find(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'))
+            })
             .unwrap_or(line.len());
         (&line[..end], &line[end..])
     };
     let name = name.trim();
     let identifier = !name.is_empty()
         && name.len() <= 64
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'));
@@ -287,7 +313,13 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         .and_then(|(_, r)| r.split_once([')', '）']).map(|(inside, _)| inside));
     let words: Vec<&str> = paren
         .unwrap_or(&head)
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '|' | '/' | '*' | '`' | ':' | '：' | '—' | '-'))
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ',' | '，' | '|' | '/' | '*' | '`' | ':' | '：' | '—' | '-'
+                )
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let ty = words
@@ -296,7 +328,12 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         .find(|t| *t != ValueType::Unknown);
     let required = vocab::required_in_text(&head_lower);
     let location = words.iter().find_map(|w| {
-        matches!(*w, "header" | "query" | "body" | "path" | "form" | "formData").then(|| vocab::location_word(w)).flatten()
+        matches!(
+            *w,
+            "header" | "query" | "body" | "path" | "form" | "formData"
+        )
+        .then(|| vocab::location_word(w))
+        .flatten()
     });
     let description = rest
         .trim_start_matches(|c: char| matches!(c, ':' | '：' | '-' | '—' | '–' | ' '))

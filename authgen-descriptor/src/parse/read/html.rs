@@ -111,7 +111,10 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             }
             continue;
         };
-        if matches!(name, "script" | "style" | "noscript" | "template" | "svg" | "head") {
+        if matches!(
+            name,
+            "script" | "style" | "noscript" | "template" | "svg" | "head"
+        ) {
             inside = Some(node);
             continue;
         }
@@ -163,12 +166,32 @@ fn blocks(tree: &Tree) -> Vec<Block> {
 /// Elements whose boundaries end a run of loose text: layout containers, and custom elements
 /// (`<nz-tag>`, `<eo-api-methods-tag>`: doc generators' components are boxes of their own).
 fn is_container(name: &str) -> bool {
-    name.contains('-') || matches!(
-        name,
-        "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "dd"
-            | "dt" | "dl" | "blockquote" | "summary" | "details" | "figcaption" | "form"
-            | "fieldset" | "label" | "ul" | "ol" | "body" | "button"
-    )
+    name.contains('-')
+        || matches!(
+            name,
+            "div"
+                | "section"
+                | "article"
+                | "main"
+                | "header"
+                | "footer"
+                | "aside"
+                | "nav"
+                | "dd"
+                | "dt"
+                | "dl"
+                | "blockquote"
+                | "summary"
+                | "details"
+                | "figcaption"
+                | "form"
+                | "fieldset"
+                | "label"
+                | "ul"
+                | "ol"
+                | "body"
+                | "button"
+        )
 }
 
 /// Whether an element named so becomes a block (when it is not inside another one).

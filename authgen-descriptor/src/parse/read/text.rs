@@ -32,11 +32,15 @@ fn dialect(extension: Option<&str>, text: &str) -> Option<Dialect> {
         Some("txt" | "text") | None => {
             // Loose pages written in Markdown stay with the Markdown reader.
             let markdown = text.contains("```")
-                || text.lines().any(|l| l.starts_with("# ") || l.starts_with("## "))
+                || text
+                    .lines()
+                    .any(|l| l.starts_with("# ") || l.starts_with("## "))
                 || text.contains("|---")
                 || text.contains("| ---");
-            (!markdown && !text.trim_start().starts_with('<') && !text.trim_start().starts_with('{'))
-                .then_some(Dialect::Plain)
+            (!markdown
+                && !text.trim_start().starts_with('<')
+                && !text.trim_start().starts_with('{'))
+            .then_some(Dialect::Plain)
         }
         _ => None,
     }
@@ -176,9 +180,12 @@ fn read_blocks(text: &str, dialect: Dialect) -> Vec<Block> {
 
 fn skip_line(trimmed: &str, dialect: Dialect) -> bool {
     match dialect {
-        Dialect::Org => trimmed.starts_with("#+") || trimmed.starts_with(':') && trimmed.ends_with(':'),
+        Dialect::Org => {
+            trimmed.starts_with("#+") || trimmed.starts_with(':') && trimmed.ends_with(':')
+        }
         Dialect::AsciiDoc => {
-            trimmed.starts_with("//") || trimmed.starts_with(':') && trimmed[1..].contains(": ")
+            trimmed.starts_with("//")
+                || trimmed.starts_with(':') && trimmed[1..].contains(": ")
                 || trimmed.starts_with('[') && trimmed.ends_with(']')
         }
         Dialect::Rst => trimmed.starts_with("..") && !trimmed.contains("::"),
@@ -236,9 +243,15 @@ fn code_block(
         return Some(delimited(&|l: &str| l.starts_with(fence), lang, None));
     }
     let lower = trimmed.to_ascii_lowercase();
-    if dialect == Dialect::Org && (lower.starts_with("#+begin_src") || lower.starts_with("#+begin_example")) {
+    if dialect == Dialect::Org
+        && (lower.starts_with("#+begin_src") || lower.starts_with("#+begin_example"))
+    {
         let lang = trimmed.split_whitespace().nth(1).map(str::to_owned);
-        return Some(delimited(&|l: &str| l.to_ascii_lowercase().starts_with("#+end_"), lang, None));
+        return Some(delimited(
+            &|l: &str| l.to_ascii_lowercase().starts_with("#+end_"),
+            lang,
+            None,
+        ));
     }
     if dialect == Dialect::AsciiDoc && (trimmed == "----" || trimmed == "....") {
         let delimiter = trimmed.to_owned();
@@ -248,9 +261,13 @@ fn code_block(
         for tag in ["syntaxhighlight", "source", "pre"] {
             if lower.starts_with(&format!("<{tag}")) {
                 let close = format!("</{tag}>");
-                let lang = trimmed
-                    .split_once("lang=")
-                    .map(|(_, r)| r.trim_matches(['"', '\'', '>', ' ']).split(['"', '\'', '>', ' ']).next().unwrap_or("").to_owned());
+                let lang = trimmed.split_once("lang=").map(|(_, r)| {
+                    r.trim_matches(['"', '\'', '>', ' '])
+                        .split(['"', '\'', '>', ' '])
+                        .next()
+                        .unwrap_or("")
+                        .to_owned()
+                });
                 let after_open = trimmed.split_once('>').map(|(_, r)| r);
                 if let Some(first) = after_open {
                     if let Some((inside, _)) = first.split_once(&close) {
@@ -265,7 +282,11 @@ fn code_block(
                         ));
                     }
                 }
-                return Some(delimited(&move |l: &str| l.to_ascii_lowercase().contains(&close), lang, after_open));
+                return Some(delimited(
+                    &move |l: &str| l.to_ascii_lowercase().contains(&close),
+                    lang,
+                    after_open,
+                ));
             }
         }
     }
@@ -298,9 +319,11 @@ fn code_block(
         return Some(indented(lines, i, None));
     }
     // Plain text indents samples by two or three spaces too; those start like code.
-    let code_like = ["{", "[", "<", "curl ", "HTTP/", "GET ", "POST ", "PUT ", "PATCH ", "DELETE "]
-        .iter()
-        .any(|p| trimmed.starts_with(p));
+    let code_like = [
+        "{", "[", "<", "curl ", "HTTP/", "GET ", "POST ", "PUT ", "PATCH ", "DELETE ",
+    ]
+    .iter()
+    .any(|p| trimmed.starts_with(p));
     if dialect == Dialect::Plain && previous_blank && indent >= 2 && code_like {
         return Some(indented(lines, i, None));
     }
@@ -339,7 +362,11 @@ fn indented(lines: &[&str], start: usize, lang: Option<String>) -> (Block, usize
 /// Pipe tables (Org, Markdown-like, rst grid rows), AsciiDoc `|===` tables and wiki `{|` tables.
 fn table(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)> {
     let trimmed = lines[i].trim();
-    let separator = |l: &str| !l.is_empty() && l.chars().all(|c| matches!(c, '|' | '-' | '+' | ':' | '=' | ' '));
+    let separator = |l: &str| {
+        !l.is_empty()
+            && l.chars()
+                .all(|c| matches!(c, '|' | '-' | '+' | ':' | '=' | ' '))
+    };
     let mut rows: Vec<(Vec<String>, usize)> = Vec::new();
     let next;
     if dialect == Dialect::AsciiDoc && trimmed.starts_with("|===") {
@@ -496,7 +523,9 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
     };
     if matches!(dialect, Dialect::Rst | Dialect::Plain)
         && !is_rule(line)
-        && lines.get(i + 1).is_some_and(|u| is_rule(u) && u.trim_end().len() + 2 >= trimmed.chars().count())
+        && lines
+            .get(i + 1)
+            .is_some_and(|u| is_rule(u) && u.trim_end().len() + 2 >= trimmed.chars().count())
     {
         let mark = lines[i + 1].trim().chars().next().unwrap_or('=');
         let level = match mark {
@@ -508,7 +537,10 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
         };
         return make(level, trimmed, i + 2);
     }
-    if matches!(dialect, Dialect::Rst | Dialect::Plain) && is_rule(line) && lines.get(i + 2).is_some_and(|u| is_rule(u)) {
+    if matches!(dialect, Dialect::Rst | Dialect::Plain)
+        && is_rule(line)
+        && lines.get(i + 2).is_some_and(|u| is_rule(u))
+    {
         if let Some(title) = lines.get(i + 1) {
             return make(1, title.trim(), i + 3);
         }
@@ -551,7 +583,9 @@ fn definition(lines: &[&str], i: usize, dialect: Dialect) -> Option<(String, usi
             Some((format!("{}: {def}", term.trim()), next))
         }
         Dialect::AsciiDoc => {
-            let (term, def) = trimmed.split_once(":: ").or_else(|| trimmed.strip_suffix("::").map(|t| (t, "")))?;
+            let (term, def) = trimmed
+                .split_once(":: ")
+                .or_else(|| trimmed.strip_suffix("::").map(|t| (t, "")))?;
             if term.is_empty() || term.contains("://") || term.starts_with('.') {
                 return None;
             }
@@ -559,14 +593,18 @@ fn definition(lines: &[&str], i: usize, dialect: Dialect) -> Option<(String, usi
             Some((format!("{}: {def}", term.trim()), next))
         }
         Dialect::Org => {
-            let rest = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("+ "))?;
+            let rest = trimmed
+                .strip_prefix("- ")
+                .or_else(|| trimmed.strip_prefix("+ "))?;
             let (term, def) = rest.split_once(" :: ")?;
             let (def, next) = continued(def.trim().to_owned(), i + 1);
             Some((format!("{}: {def}", term.trim()), next))
         }
         Dialect::Rst => {
             let rest = trimmed.strip_prefix(':')?;
-            let (field, def) = rest.split_once(": ").or_else(|| rest.strip_suffix(':').map(|f| (f, "")))?;
+            let (field, def) = rest
+                .split_once(": ")
+                .or_else(|| rest.strip_suffix(':').map(|f| (f, "")))?;
             let words: Vec<&str> = field.split_whitespace().collect();
             let (def, next) = continued(def.trim().to_owned(), i + 1);
             let item = match words.as_slice() {
@@ -582,7 +620,10 @@ fn definition(lines: &[&str], i: usize, dialect: Dialect) -> Option<(String, usi
                     if location.is_empty() {
                         format!("{name}: {def}")
                     } else {
-                        format!("`{name}` ({location}{}{ty}): {def}", if ty.is_empty() { "" } else { ", " })
+                        format!(
+                            "`{name}` ({location}{}{ty}): {def}",
+                            if ty.is_empty() { "" } else { ", " }
+                        )
                     }
                 }
                 [name] => format!("{name}: {def}"),
@@ -598,7 +639,9 @@ fn definition(lines: &[&str], i: usize, dialect: Dialect) -> Option<(String, usi
             let term_ok = indent >= 1
                 && !term.contains(' ')
                 && term.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && term.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                && term
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if !term_ok || def.is_empty() {
                 return None;
             }
@@ -659,7 +702,10 @@ fn inline(text: &str) -> String {
                     if before_ok
                         && close > 0
                         && !after[..close].contains(' ')
-                        && after[close + 1..].chars().next().is_none_or(|c| !c.is_alphanumeric()) =>
+                        && after[close + 1..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !c.is_alphanumeric()) =>
                 {
                     result.push_str(&rest[..open]);
                     result.push('`');
@@ -693,9 +739,19 @@ mod tests {
         let b = blocks(page, Dialect::Wiki);
         assert!(matches!(&b[0], Block::Heading { text, level: 2, .. } if text == "Token"));
         assert!(matches!(&b[1], Block::Item { text, .. } if text == "client_id: the app id"));
-        let Block::Table(t) = &b[2] else { panic!("{b:?}") };
-        assert_eq!((t.header.clone(), t.rows[0].cells.clone()), (vec!["Code".to_owned(), "Meaning".to_owned()], vec!["`bad`".to_owned(), "wrong".to_owned()]));
-        assert!(matches!(&b[3], Block::Code { lang: Some(l), text, .. } if l == "bash" && text.starts_with("curl")));
+        let Block::Table(t) = &b[2] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(
+            (t.header.clone(), t.rows[0].cells.clone()),
+            (
+                vec!["Code".to_owned(), "Meaning".to_owned()],
+                vec!["`bad`".to_owned(), "wrong".to_owned()]
+            )
+        );
+        assert!(
+            matches!(&b[3], Block::Code { lang: Some(l), text, .. } if l == "bash" && text.starts_with("curl"))
+        );
     }
 
     #[test]
@@ -703,9 +759,18 @@ mod tests {
         let page = "Token\n=====\n\n.. http:post:: /oauth/token\n\n   :form grant_type: always ``client_credentials``\n   :reqheader Authorization: Basic credentials\n\n.. code-block:: json\n\n   {\"access_token\": \"x\"}\n";
         let b = blocks(page, Dialect::Rst);
         assert!(matches!(&b[0], Block::Heading { text, .. } if text == "Token"));
-        assert!(b.iter().any(|x| matches!(x, Block::Item { text, .. } if text.starts_with("`grant_type` (body)"))), "{b:?}");
+        assert!(
+            b.iter().any(
+                |x| matches!(x, Block::Item { text, .. } if text.starts_with("`grant_type` (body)"))
+            ),
+            "{b:?}"
+        );
         assert!(b.iter().any(|x| matches!(x, Block::Item { text, .. } if text.starts_with("`Authorization` (header)"))), "{b:?}");
-        assert!(b.iter().any(|x| matches!(x, Block::Code { lang: Some(l), .. } if l == "json")), "{b:?}");
+        assert!(
+            b.iter()
+                .any(|x| matches!(x, Block::Code { lang: Some(l), .. } if l == "json")),
+            "{b:?}"
+        );
     }
 
     #[test]
@@ -720,7 +785,9 @@ mod tests {
         let b = blocks(adoc, Dialect::AsciiDoc);
         assert!(matches!(&b[1], Block::Item { text, .. } if text == "URL: `/token`"));
         assert!(matches!(&b[2], Block::Code { lang: Some(l), .. } if l == "json"));
-        assert!(matches!(&b[3], Block::Table(t) if t.header == ["Name", "Required"] && t.rows[0].cells == ["a", "yes"]));
+        assert!(
+            matches!(&b[3], Block::Table(t) if t.header == ["Name", "Required"] && t.rows[0].cells == ["a", "yes"])
+        );
     }
 
     #[test]
