@@ -270,7 +270,7 @@ fn section_of(t: &str) -> Section {
     // `Query 参数`, `路径参数`), not about the response.
     let about_response = has(&["响应", "返回", "response", "应答", "出参"]);
     let about_request = t.chars().count() <= 24
-        && (has(&["参数", "param", "request", "请求", "field", "入参"]) || t.len() <= 12);
+        && (has(&["参数", "param", "request", "请求", "field", "入参"]) || t.len() <= 16);
     if about_request && !about_response {
         let location = if has(&["header", "请求头", "头部"]) {
             Some(Location::Header)

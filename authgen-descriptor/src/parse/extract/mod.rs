@@ -285,6 +285,21 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
             fact.aka.push((anchor.url.path.clone(), prefix));
             fact.url.path = template.clone();
         }
+        if fact.aka.is_empty() {
+            // A prefix found to belong to the base URL for one endpoint does for its siblings.
+            let known = out
+                .iter()
+                .flat_map(|a| &a.aka)
+                .map(|(_, prefix)| prefix.clone())
+                .find(|prefix| {
+                    !prefix.is_empty() && fact.url.path.starts_with(&format!("{prefix}/"))
+                });
+            if let Some(prefix) = known {
+                let shorter = fact.url.path[prefix.len()..].to_owned();
+                let original = std::mem::replace(&mut fact.url.path, shorter);
+                fact.aka.push((original, prefix));
+            }
+        }
         // `/token` and `/token/` are one endpoint; the first-stated spelling (a label or table,
         // before any sample) is kept.
         let same =

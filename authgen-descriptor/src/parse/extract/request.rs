@@ -116,6 +116,29 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
     if endpoint.params.is_empty() {
         list_params(page, range.clone(), default_location, endpoint);
     }
+    // Every `{placeholder}` of the path is a path parameter, listed or not (it must be filled).
+    for name in endpoint.path_params.clone() {
+        if !endpoint.params.iter().any(|p| p.name == name) {
+            endpoint.params.push(Param {
+                rust_name: snake_case(&name),
+                secret: false,
+                name,
+                location: Location::Path,
+                required: true,
+                ty: ValueType::String,
+                max_length: None,
+                description: Some("A placeholder of the path.".to_owned()),
+                example: None,
+                fill_from: None,
+                alternatives: Vec::new(),
+                source: endpoint
+                    .sources
+                    .get("path")
+                    .cloned()
+                    .unwrap_or_else(|| page.source(1)),
+            });
+        }
+    }
     for param in &mut endpoint.params {
         if param.location == Location::Path || endpoint.path_params.contains(&param.name) {
             param.location = Location::Path;
@@ -288,6 +311,12 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
                 !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'))
             })
             .unwrap_or(line.len());
+        // A bare word is a name only when a separator follows it (`code: …`, `code (string)`,
+        // `code — …`), not when a sentence goes on (`Same as …`).
+        let after = line[end..].trim_start();
+        if !after.starts_with([':', '：', '(', '（', '—', '–', '-', '|']) {
+            return None;
+        }
         (&line[..end], &line[end..])
     };
     let name = name.trim();
@@ -390,6 +419,8 @@ pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
 struct LiteralSample {
     keys: Vec<String>,
     line: u32,
+    /// Whether the keys come from a URL's query string (rather than a body).
+    in_query: bool,
 }
 
 /// The code blocks of a request section: `(block, code, language, line)`.
@@ -625,6 +656,11 @@ fn reconcile_with_sample(
         return;
     };
     if endpoint.params.is_empty() {
+        let location = if sample.in_query {
+            Location::Query
+        } else {
+            location
+        };
         for key in &sample.keys {
             endpoint.params.push(Param {
                 name: key.clone(),
@@ -681,11 +717,15 @@ fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSamp
         .iter()
         .filter(|(_, body, lang, _)| !is_snippet(*lang, body))
         .find_map(|&(i, body, _, line)| {
-            let keys: Vec<String> = match page.sample(i) {
-                Some(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
-                _ => sample_query_keys(body),
+            let (keys, in_query): (Vec<String>, bool) = match page.sample(i) {
+                Some(serde_json::Value::Object(map)) => (map.keys().cloned().collect(), false),
+                _ => (sample_query_keys(body), true),
             };
-            (!keys.is_empty()).then_some(LiteralSample { keys, line })
+            (!keys.is_empty()).then_some(LiteralSample {
+                keys,
+                line,
+                in_query,
+            })
         })
 }
 

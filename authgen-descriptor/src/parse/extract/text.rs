@@ -242,9 +242,62 @@ pub fn sample_json(text: &str) -> Option<Value> {
     }
     let start = text.find('{')?;
     let end = text.rfind('}')?;
-    serde_json::from_str::<Value>(text.get(start..=end)?)
+    let inner = text.get(start..=end)?;
+    serde_json::from_str::<Value>(inner)
         .ok()
+        .or_else(|| serde_json::from_str::<Value>(&repair_json(inner)).ok())
         .filter(Value::is_object)
+}
+
+/// Samples are pasted by hand: `//` comments, trailing commas and a missing comma at a line's
+/// end are taken out or put in so the sample still says what it shows.
+fn repair_json(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        // A `//` comment outside a string (quotes before it balanced).
+        let cut = line
+            .match_indices("//")
+            .map(|(at, _)| at)
+            .find(|&at| line[..at].matches('"').count() % 2 == 0 && !line[..at].ends_with(':'))
+            .unwrap_or(line.len());
+        let kept = line[..cut].trim_end();
+        if !kept.trim().is_empty() {
+            lines.push(kept.to_owned());
+        }
+    }
+    let ends_value = |l: &str| {
+        let l = l.trim_end();
+        l.ends_with('"')
+            || l.ends_with('}')
+            || l.ends_with(']')
+            || l.ends_with("true")
+            || l.ends_with("false")
+            || l.ends_with("null")
+            || l.ends_with(|c: char| c.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(text.len());
+    for i in 0..lines.len() {
+        let line = lines[i].as_str();
+        let next = lines.get(i + 1).map(|l| l.trim_start()).unwrap_or("");
+        out.push_str(line);
+        if next.starts_with('"') && ends_value(line) && !line.trim_end().ends_with(',') {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    // Trailing commas before a closing bracket.
+    let mut cleaned = String::with_capacity(out.len());
+    let chars: Vec<char> = out.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ',' {
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if matches!(next, Some('}' | ']')) {
+                continue;
+            }
+        }
+        cleaned.push(*c);
+    }
+    cleaned
 }
 
 /// Query parameter names in a sample line such as `GET host/p?a=1&b=2`.

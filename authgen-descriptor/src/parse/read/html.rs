@@ -128,6 +128,11 @@ fn blocks(tree: &Tree) -> Vec<Block> {
                 loose_line = tree.line(node);
             } else if loose.trim().is_empty() {
                 loose_line = tree.line(node);
+            } else if matches!(name, "span" | "label" | "small")
+                && !loose.ends_with(char::is_whitespace)
+            {
+                // Side-by-side spans (`BODY` `raw (json)`) are words apart on screen.
+                loose.push(' ');
             }
             continue;
         }
