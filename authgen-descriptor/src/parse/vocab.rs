@@ -84,7 +84,9 @@ fn column_of(h: &str) -> Option<Column> {
         "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
         | "属性名" | "变量" | "变量名" | "name" | "field" | "parameter" | "param" | "key"
         | "参数key" | "fieldname" | "parametername" | "paramname" | "property" | "propertyname"
-        | "attribute" | "claim" | "argument" => Column::Name,
+        | "attribute" | "claim" | "argument" | "paramkey" | "fieldkey" | "字段key" => {
+            Column::Name
+        }
         "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
             Column::Type
         }
@@ -106,7 +108,9 @@ fn column_of(h: &str) -> Option<Column> {
         "示例值" | "示例" | "例子" | "样例" | "example" | "sample" | "examplevalue" | "样例值" => {
             Column::Example
         }
-        "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" => Column::Value,
+        "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" | "paramvalue" => {
+            Column::Value
+        }
         "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
         "环境" | "environment" | "env" | "环境名称" => Column::Environment,
         "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path"
@@ -301,8 +305,10 @@ fn section_of(t: &str) -> Section {
         Section::ErrorSample
     } else if has(&["域名", "环境", "host", "服务器"]) {
         Section::Hosts
-    } else if (has(&["样例", "示例", "example", "sample"])
-        && has(&["返回", "应答", "响应", "response", "结果"]))
+    } else if (has(&["样例", "示例", "example", "sample", "mock"])
+        && has(&[
+            "返回", "应答", "响应", "response", "结果", "success", "成功",
+        ]))
         || t.ends_with("返回")
         || t.ends_with("应答")
     {
@@ -406,6 +412,9 @@ fn key_of(k: &str) -> Option<Key> {
             | "网关地址"
             | "gateway"
             | "api"
+            | "apiuri"
+            | "uri"
+            | "apiurl"
     ) || k.ends_with("服务地址")
     {
         Some(Key::Url)

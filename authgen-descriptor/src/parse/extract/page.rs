@@ -142,9 +142,38 @@ pub(crate) struct Columns {
 
 impl Columns {
     pub fn new(table: &Table) -> Self {
-        Self {
-            kinds: table.header.iter().map(|h| vocab::column(h)).collect(),
+        let mut kinds: Vec<Option<Column>> =
+            table.header.iter().map(|h| vocab::column(h)).collect();
+        // Two name columns (`参数名` beside `参数`, an export's `paramName` beside `paramKey`):
+        // the one holding identifiers names the parameter, the other describes it.
+        let names: Vec<usize> = (0..kinds.len())
+            .filter(|&i| kinds[i] == Some(Column::Name))
+            .collect();
+        if names.len() > 1 {
+            let identifiers = |i: usize| {
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(i))
+                    .filter(|c| {
+                        let c = c.trim().trim_matches('`');
+                        !c.is_empty()
+                            && c.chars()
+                                .all(|ch| ch.is_ascii_alphanumeric() || "_-.[]".contains(ch))
+                    })
+                    .count()
+            };
+            let best = names
+                .iter()
+                .copied()
+                .max_by_key(|&i| (identifiers(i), std::cmp::Reverse(i)));
+            for i in names {
+                if Some(i) != best {
+                    kinds[i] = Some(Column::Description);
+                }
+            }
         }
+        Self { kinds }
     }
 
     pub fn has(&self, column: Column) -> bool {

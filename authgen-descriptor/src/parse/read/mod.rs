@@ -4,6 +4,7 @@
 //! one entry in [`READERS`]. The reader with the highest [`Reader::sniff`] score reads the page.
 
 mod html;
+mod json;
 mod json_html;
 mod markdown;
 mod mdx;
@@ -36,6 +37,7 @@ pub trait Reader: Sync {
 /// Every reader, most specific first (ties go to the earlier one).
 pub static READERS: &[&dyn Reader] = &[
     &json_html::JsonHtmlReader,
+    &json::JsonReader,
     &mdx::MdxReader,
     &html::HtmlReader,
     &markdown::MarkdownReader,
