@@ -54,7 +54,7 @@ pub(super) fn read(
 
     let mut errors = error_codes(
         page,
-        range,
+        range.clone(),
         code.map(|c| c.name.as_str()),
         message.as_deref(),
     );
@@ -160,12 +160,21 @@ pub(super) fn read(
             .map(|(scheme, _)| scheme)
             .filter(|s| s.eq_ignore_ascii_case("bearer") || s.eq_ignore_ascii_case("basic"))
             .map(str::to_owned);
+        // A field named like an HTTP header (`X-Subject-Token`) is a response header the page
+        // lists with the body's fields.
+        let header = !path.contains('.')
+            && path.contains('-')
+            && path.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         endpoint.token = Some(TokenSpec {
             path,
-            header: false,
+            header,
             scheme_included,
             source: field.source.clone(),
         });
+    }
+    if endpoint.token.is_none() {
+        endpoint.token = header_token(page, range.clone());
     }
     if endpoint.token.is_some() {
         let mut expiry: Vec<ExpirySpec> = Vec::new();
@@ -234,6 +243,48 @@ fn is_expiry_field(field: &Field) -> bool {
             && !case::contains(n, "refresh")
             && !n.starts_with("reexpire")
     })
+}
+
+/// A token the page says comes in a response header (`X-Subject-Token`): a header-named token in
+/// a table or a sentence about response headers.
+fn header_token(page: &Page<'_>, range: Range<usize>) -> Option<TokenSpec> {
+    let header_name = |word: &str| {
+        let w = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+        (w.contains('-') && case::lowercase(w).contains("token") && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .then(|| w.to_owned())
+    };
+    let about_headers = |text: &str| {
+        let t = case::lowercase(text);
+        ["响应头", "response header", "返回头", "响应消息头", "header of the response", "in the header"]
+            .iter()
+            .any(|w| t.contains(w))
+    };
+    for index in range {
+        let (text, line) = match &page.doc.blocks[index] {
+            Block::Paragraph { text, line }
+            | Block::Item { text, line }
+            | Block::Note { text, line, .. }
+            | Block::Label { text, line } => (text.clone(), *line),
+            Block::Table(t) => {
+                let context = page.label_or_heading(index).unwrap_or_default();
+                let cells = t.rows.iter().flat_map(|r| r.cells.clone()).collect::<Vec<_>>().join(" ");
+                (format!("{context} {} {cells}", t.header.join(" ")), t.line)
+            }
+            _ => continue,
+        };
+        if !about_headers(&text) {
+            continue;
+        }
+        if let Some(name) = text.split_whitespace().find_map(header_name) {
+            return Some(TokenSpec {
+                path: name,
+                header: true,
+                scheme_included: None,
+                source: page.source(line),
+            });
+        }
+    }
+    None
 }
 
 /// Every field of a tree with its dotted path, shallow levels first.

@@ -76,6 +76,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     let Some(root) = tree.root() else {
         return blocks;
     };
+    let layout = layout_tables(tree, root);
     // The block element being walked through (everything below it belongs to its block).
     let mut inside: Option<Id> = None;
     let mut scratch = String::new();
@@ -136,6 +137,11 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             }
             continue;
         }
+        // A table laid out around the page (Word's two-column layout, cells holding headings
+        // and tables of their own) is not a data table: its content is read as blocks.
+        if layout.get(node).copied().unwrap_or(false) {
+            continue;
+        }
         flush(&mut loose, loose_line, &mut blocks);
         inside = Some(node);
         let line = tree.line(node);
@@ -166,6 +172,37 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     }
     flush(&mut loose, loose_line, &mut blocks);
     blocks
+}
+
+/// For every node, whether it is a layout table: a `<table>` with a table or a heading inside
+/// it. One pass over the tree (post-order, through the walk's leave steps), so nested layouts
+/// cost no more than the page's size.
+fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
+    let size = tree.nodes.len();
+    let mut holds = vec![false; size];
+    let mut layout = vec![false; size];
+    for step in tree.walk(root) {
+        let Step::Leave(node) = step else {
+            continue;
+        };
+        let name = tree.name(node);
+        let is_structure = matches!(
+            name,
+            Some("table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+        );
+        if name == Some("table") && holds.get(node).copied().unwrap_or(false) {
+            if let Some(flag) = layout.get_mut(node) {
+                *flag = true;
+            }
+        }
+        let below = holds.get(node).copied().unwrap_or(false) || is_structure;
+        if below {
+            if let Some(parent) = tree.parent(node).and_then(|p| holds.get_mut(p)) {
+                *parent = true;
+            }
+        }
+    }
+    layout
 }
 
 /// Elements whose boundaries end a run of loose text: layout containers, and custom elements
@@ -254,6 +291,21 @@ fn read_table(tree: &Tree, table: Id, line: u32) -> Table {
             depth,
             line: row_line,
         });
+    }
+    // Word and many generators write the header row with `<td>` (bold at most): a first row
+    // whose cells are column names the vocabulary knows is the header.
+    if result.header.is_empty()
+        && result.rows.len() > 1
+        && result.rows[0]
+            .cells
+            .iter()
+            .filter(|c| crate::parse::vocab::column(c).is_some())
+            .count()
+            >= 2
+    {
+        let first = result.rows.remove(0);
+        result.header = first.cells;
+        result.line = first.line;
     }
     result
 }
