@@ -52,7 +52,9 @@ pub enum Error {
     },
     /// The provider answered with a redirect. Token and protected requests never follow one: the
     /// request carries credentials, and a redirect could take them to another host.
-    #[error("{at}: HTTP {status} redirect to {target} not followed (requests carrying credentials never follow redirects)")]
+    #[error(
+        "{at}: HTTP {status} redirect to {target} not followed (requests carrying credentials never follow redirects)"
+    )]
     Redirect {
         /// Where.
         at: At,

@@ -99,7 +99,6 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
-
 /// The default store: a map in this process.
 #[derive(Debug, Default)]
 pub struct MemoryStore {

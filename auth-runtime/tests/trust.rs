@@ -161,7 +161,11 @@ async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
         format!("http://[::ffff:127.0.0.1]:{port}/stolen"),
         "/same-origin-path".to_owned(),
     ];
-    for status in ["302 Found", "307 Temporary Redirect", "308 Permanent Redirect"] {
+    for status in [
+        "302 Found",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
         for location in &targets {
             let origin = recorder(redirect_to(status, &format!("{location}?echo={SECRET}"))).await;
             let base = format!("http://127.0.0.1:{}", origin.port);
@@ -181,8 +185,14 @@ async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
                     matches!(err, Error::Redirect { .. }),
                     "{status} to {location}: {text}"
                 );
-                assert!(text.contains("stolen") || text.contains("same-origin-path"), "{text}");
-                assert!(!text.contains(SECRET), "the target's query is dropped: {text}");
+                assert!(
+                    text.contains("stolen") || text.contains("same-origin-path"),
+                    "{text}"
+                );
+                assert!(
+                    !text.contains(SECRET),
+                    "the target's query is dropped: {text}"
+                );
                 assert!(!err.is_retryable());
             }
             let sent = origin.requests.lock().unwrap().clone();
