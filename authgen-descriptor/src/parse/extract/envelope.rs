@@ -250,14 +250,23 @@ fn is_expiry_field(field: &Field) -> bool {
 fn header_token(page: &Page<'_>, range: Range<usize>) -> Option<TokenSpec> {
     let header_name = |word: &str| {
         let w = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
-        (w.contains('-') && case::lowercase(w).contains("token") && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            .then(|| w.to_owned())
+        (w.contains('-')
+            && case::lowercase(w).contains("token")
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| w.to_owned())
     };
     let about_headers = |text: &str| {
         let t = case::lowercase(text);
-        ["响应头", "response header", "返回头", "响应消息头", "header of the response", "in the header"]
-            .iter()
-            .any(|w| t.contains(w))
+        [
+            "响应头",
+            "response header",
+            "返回头",
+            "响应消息头",
+            "header of the response",
+            "in the header",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
     };
     for index in range {
         let (text, line) = match &page.doc.blocks[index] {
@@ -267,7 +276,12 @@ fn header_token(page: &Page<'_>, range: Range<usize>) -> Option<TokenSpec> {
             | Block::Label { text, line } => (text.clone(), *line),
             Block::Table(t) => {
                 let context = page.label_or_heading(index).unwrap_or_default();
-                let cells = t.rows.iter().flat_map(|r| r.cells.clone()).collect::<Vec<_>>().join(" ");
+                let cells = t
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.cells.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 (format!("{context} {} {cells}", t.header.join(" ")), t.line)
             }
             _ => continue,

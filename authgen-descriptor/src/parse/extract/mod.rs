@@ -130,6 +130,16 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             hosts = page_hosts.clone();
         }
         for (env, host, line) in hosts {
+            if base_urls.values().any(|h| *h == host) {
+                continue;
+            }
+            // Two hosts under one label (regions, an old and a new host): the second is kept
+            // under a label made from its host.
+            let env = if base_urls.contains_key(&env) {
+                vocab::environment(host.split("://").nth(1).unwrap_or(&host))
+            } else {
+                env
+            };
             sources.insert(format!("base_urls.{env}"), page.source(line));
             base_urls.entry(env).or_insert(host);
         }
@@ -584,6 +594,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                 if let Some(columns) = page.columns(index) {
                     table_facts(page, index, table, columns, in_test, &mut facts);
                 }
+                host_rows(index, table, &mut facts);
             }
             _ => {}
         }
@@ -695,6 +706,61 @@ fn table_facts(
                 None => {}
             }
         }
+    }
+}
+
+/// Rows pairing a label with a bare host (`全局 | https://iam.example.com`, `Sandbox |
+/// https://api-m.sandbox.example.com`), whatever the table's header says: environments and
+/// regions.
+fn host_rows(index: usize, table: &Table, facts: &mut Facts) {
+    if table
+        .header
+        .iter()
+        .any(|h| vocab::column(h) == Some(Column::Environment))
+    {
+        return; // read by `table_facts`
+    }
+    let header_row = (!table.header.is_empty()).then(|| (&table.header, table.line));
+    let rows = header_row
+        .into_iter()
+        .chain(table.rows.iter().map(|r| (&r.cells, r.line)));
+    for (cells, line) in rows {
+        let hosts: Vec<(usize, String)> = cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let c = c.trim().trim_matches('`');
+                let url =
+                    parse_url(c).filter(|u| u.path == "/" || u.path.matches('/').count() <= 1)?;
+                let host = url.host?;
+                (c.starts_with("http") && !c.contains(char::is_whitespace)).then_some((i, host))
+            })
+            .collect();
+        let [(at, host)] = hosts.as_slice() else {
+            continue;
+        };
+        // A row naming a method (`GET | https://…/product`) lists a resource, not a host.
+        if cells.iter().any(|c| Method::parse(c).is_some()) {
+            continue;
+        }
+        let Some(label) = cells
+            .iter()
+            .enumerate()
+            .find(|(i, c)| i != at && !c.trim().is_empty() && c.chars().count() <= 40)
+            .map(|(_, c)| c)
+        else {
+            continue;
+        };
+        // A full host with a base path (`https://slack.com/api`) keeps it.
+        let full = cells[*at].trim().trim_matches('`').trim_end_matches('/');
+        let host = if full.starts_with(host.as_str()) {
+            full.to_owned()
+        } else {
+            host.clone()
+        };
+        facts
+            .hosts
+            .push((index, vocab::environment(label), host, line));
     }
 }
 
