@@ -113,7 +113,7 @@ impl AnywebClient {
         &self.session
     }
     /// 获取 ServiceToken: `POST /service/serviceToken`.
-    /// 在开放平台注册并登录账号后，创建完成应用后，可以获取到 appid 和 secret 两个字段。
+    /// 在开放平台注册并登录账号后，创建完成应用后，可以获取到 \`appid\` 和 \`secret\` 两个字段。
     /// Documented at `anyweb/service-token.mdx:25`.
     pub async fn service_token(
         &self,
@@ -133,11 +133,11 @@ impl AnywebClient {
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
 pub struct AnywebServiceTokenResponseData {
-    /// 换取到的 serviceToken
+    /// 换取到的 \`serviceToken\`
     /// Wire name `serviceToken`; documented at `anyweb/service-token.mdx:39`.
     #[serde(default, rename = "serviceToken")]
     pub service_token: ::core::option::Option<::auth_runtime::SecretString>,
-    /// serviceToken 有效时间
+    /// \`serviceToken\` 有效时间
     /// Wire name `expiresIn`; documented at `anyweb/service-token.mdx:40`.
     #[serde(default, rename = "expiresIn")]
     pub expires_in: ::core::option::Option<i64>,

@@ -86,11 +86,21 @@ impl Builder {
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::End(tag) => self.end(tag),
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
                 if self.strong_depth == 0 && !t.trim().is_empty() {
                     self.only_strong = false;
                 }
                 self.text.push_str(&t);
+            }
+            // Code spans keep their backticks: they mark names (`invalid_grant`, `client_id`)
+            // that prose around them does not.
+            Event::Code(t) => {
+                if self.strong_depth == 0 && !t.trim().is_empty() {
+                    self.only_strong = false;
+                }
+                self.text.push('`');
+                self.text.push_str(&t);
+                self.text.push('`');
             }
             Event::Html(t) => self.text.push_str(&t),
             Event::InlineHtml(t) if html::is_line_break_tag(&t) => self.text.push('\n'),
