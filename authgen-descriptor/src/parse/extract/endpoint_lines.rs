@@ -29,7 +29,7 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
         if let Some(host) = host_header_value(line) {
             host_header = Some(host);
         }
-        if let Some(found) = method_then_url(line) {
+        if let Some(found) = method_then_url(line).or_else(|| badge_pair(line)) {
             out.push(EndpointLine {
                 method: Some(found.0),
                 url: found.1,
@@ -45,6 +45,9 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
                 from_code: true,
             });
         }
+    }
+    if code {
+        out.extend(openapi_paths(&lines));
     }
     // A raw HTTP request (`POST /token HTTP/1.1` + `Host:`) gets its host from the header.
     if let Some(host) = host_header {
@@ -146,6 +149,56 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         }
     }
     None
+}
+
+/// A line that is only a method and a path, in any case (`post /oauth.v2.access`: a generator's
+/// verb badge styled upper-case by CSS).
+fn badge_pair(line: &str) -> Option<(Method, PageUrl)> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let [method, path] = words.as_slice() else {
+        return None;
+    };
+    let path = url_word(path);
+    if !path.starts_with('/') {
+        return None;
+    }
+    Some((Method::parse(trim_markup(method))?, parse_url(path)?))
+}
+
+/// Paths and their operations in an OpenAPI document pasted as a sample (YAML
+/// `  /token:` then `    post:`, or JSON `"/token": {` then `"post": {`).
+fn openapi_paths(lines: &[&str]) -> Vec<EndpointLine> {
+    let mut out = Vec::new();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim().trim_end_matches('{').trim();
+        let Some(key) = t.strip_suffix(':') else {
+            continue;
+        };
+        let key = key.trim_matches(['"', '\'']);
+        if !key.starts_with('/') || key.contains(' ') {
+            continue;
+        }
+        let Some(url) = parse_url(key) else {
+            continue;
+        };
+        let own = indent(line);
+        for next in lines[i + 1..].iter().take_while(|l| l.trim().is_empty() || indent(l) > own) {
+            let word = next.trim().trim_end_matches('{').trim().trim_end_matches(':');
+            let word = word.trim_matches(['"', '\'']);
+            if word.chars().all(|c| c.is_ascii_lowercase()) {
+                if let Some(method) = Method::parse(word) {
+                    out.push(EndpointLine {
+                        method: Some(method),
+                        url: url.clone(),
+                        line_offset: u32::try_from(i).unwrap_or(u32::MAX),
+                        from_code: true,
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// An HTTP method named anywhere in a short value (`浏览器跳转（GET）`, `POST (form)`): the

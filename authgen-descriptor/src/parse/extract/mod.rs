@@ -254,10 +254,11 @@ fn path_mentions(doc: &Document) -> Vec<String> {
 
 /// The segments of `template` match the end of `path` (placeholders match any segment): the
 /// leading segments of `path` left over, or `None`.
-fn suffix_match(template: &str, path: &str) -> Option<String> {
+fn suffix_match(template: &str, path: &str, stated: bool) -> Option<String> {
     let t: Vec<&str> = template.split('/').filter(|s| !s.is_empty()).collect();
     let p: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if t.len() < 2
+    // A mere mention needs two segments to be trusted; a path stated with a method, one.
+    if t.len() < if stated { 1 } else { 2 }
         || t.len() > p.len()
         || template.trim_end_matches('/') == path.trim_end_matches('/')
     {
@@ -279,12 +280,17 @@ fn suffix_match(template: &str, path: &str) -> Option<String> {
 /// (`/realms/{realm-name}/…`, `/auth/token/create`) when the page writes one; the prefix moves to
 /// the base URL. The most specific template wins; duplicates merge.
 fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact> {
+    let paths: Vec<String> = anchors.iter().map(|a| a.url.path.clone()).collect();
+    let anchors_paths: Vec<&String> = paths.iter().collect();
     let mut out: Vec<UrlFact> = Vec::new();
     for anchor in anchors {
         let mut fact = anchor.clone();
+        // Other anchors (stated with a method) are templates too, however short.
+        let stated: Vec<&String> = anchors_paths.iter().filter(|p| **p != &anchor.url.path).copied().collect();
         let best = mentions
             .iter()
-            .filter_map(|m| suffix_match(m, &anchor.url.path).map(|prefix| (m, prefix)))
+            .chain(stated.iter().copied())
+            .filter_map(|m| suffix_match(m, &anchor.url.path, stated.contains(&m)).map(|prefix| (m, prefix)))
             .max_by_key(|(m, _)| {
                 (
                     m.split('/').filter(|s| !s.is_empty()).count(),
