@@ -183,8 +183,15 @@ fn openapi_paths(lines: &[&str]) -> Vec<EndpointLine> {
             continue;
         };
         let own = indent(line);
-        for next in lines[i + 1..].iter().take_while(|l| l.trim().is_empty() || indent(l) > own) {
-            let word = next.trim().trim_end_matches('{').trim().trim_end_matches(':');
+        for next in lines[i + 1..]
+            .iter()
+            .take_while(|l| l.trim().is_empty() || indent(l) > own)
+        {
+            let word = next
+                .trim()
+                .trim_end_matches('{')
+                .trim()
+                .trim_end_matches(':');
             let word = word.trim_matches(['"', '\'']);
             if word.chars().all(|c| c.is_ascii_lowercase()) {
                 if let Some(method) = Method::parse(word) {

@@ -286,11 +286,17 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
     for anchor in anchors {
         let mut fact = anchor.clone();
         // Other anchors (stated with a method) are templates too, however short.
-        let stated: Vec<&String> = anchors_paths.iter().filter(|p| **p != &anchor.url.path).copied().collect();
+        let stated: Vec<&String> = anchors_paths
+            .iter()
+            .filter(|p| **p != &anchor.url.path)
+            .copied()
+            .collect();
         let best = mentions
             .iter()
             .chain(stated.iter().copied())
-            .filter_map(|m| suffix_match(m, &anchor.url.path, stated.contains(&m)).map(|prefix| (m, prefix)))
+            .filter_map(|m| {
+                suffix_match(m, &anchor.url.path, stated.contains(&m)).map(|prefix| (m, prefix))
+            })
             .max_by_key(|(m, _)| {
                 (
                     m.split('/').filter(|s| !s.is_empty()).count(),

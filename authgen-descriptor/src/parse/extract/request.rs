@@ -38,6 +38,11 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             continue;
         };
         if !columns.has(Column::Name) {
+            // A table without a header row (Redoc's, Word's): in a request section, rows led by
+            // an identifier are parameters.
+            if let Section::Request(location) = page.section(index) {
+                headerless_rows(page, table, location.unwrap_or(default_location), endpoint);
+            }
             continue;
         }
         // A section names the location; a table elsewhere is a parameter table by its columns
@@ -223,6 +228,60 @@ fn add_call_params(
                 source: page.source(*line),
             });
         }
+    }
+}
+
+fn headerless_rows(
+    page: &Page<'_>,
+    table: &crate::parse::blocks::Table,
+    location: Location,
+    endpoint: &mut Endpoint,
+) {
+    let header = (!table.header.is_empty()).then(|| (&table.header, table.line));
+    for (cells, line) in header
+        .into_iter()
+        .chain(table.rows.iter().map(|r| (&r.cells, r.line)))
+    {
+        let Some(first) = cells.first() else {
+            continue;
+        };
+        let name = first
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['`', '*', '"']);
+        let identifier = !name.is_empty()
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+        if !identifier || cells.len() < 2 || endpoint.params.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let rest = cells.join(" ");
+        let rest = rest[first.len().min(rest.len())..].trim().to_owned();
+        let ty = rest
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '<' | '>'))
+            .filter_map(vocab::value_type)
+            .find(|t| *t != ValueType::Unknown);
+        let required = vocab::required_in_text(&cells.join(" "));
+        endpoint.params.push(Param {
+            name: name.to_owned(),
+            rust_name: snake_case(name),
+            location,
+            required: required.unwrap_or(true),
+            ty: ty.unwrap_or(ValueType::String),
+            max_length: None,
+            secret: is_secret(name, Some(&rest)),
+            description: Some(rest).filter(|d| !d.is_empty()),
+            example: None,
+            fill_from: None,
+            alternatives: Vec::new(),
+            source: page.source(line),
+        });
     }
 }
 
