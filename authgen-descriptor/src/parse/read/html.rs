@@ -84,6 +84,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     // one paragraph per innermost container, with the line of the element it started in.
     let mut loose = String::new();
     let mut loose_line = 1;
+    let mut embedded: Vec<Block> = Vec::new();
     let flush = |loose: &mut String, line: u32, blocks: &mut Vec<Block>| {
         let text = tidy_text(loose);
         loose.clear();
@@ -116,6 +117,12 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             name,
             "script" | "style" | "noscript" | "template" | "svg" | "head"
         ) {
+            // A rendered API page (Redoc, Swagger UI) embeds the OpenAPI document it shows.
+            if name == "script" {
+                if let Some(document) = super::openapi::embedded(&raw_text(tree, node)) {
+                    embedded.extend(super::openapi::blocks(&document));
+                }
+            }
             inside = Some(node);
             continue;
         }
@@ -171,6 +178,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
         }
     }
     flush(&mut loose, loose_line, &mut blocks);
+    blocks.extend(embedded);
     blocks
 }
 

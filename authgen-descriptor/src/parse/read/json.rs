@@ -44,7 +44,11 @@ impl Reader for JsonReader {
             )
         })?;
         let mut blocks = Vec::new();
-        walk(&value, None, 1, &mut blocks);
+        if super::openapi::is_openapi(&value) {
+            blocks = super::openapi::blocks(&value);
+        } else {
+            walk(&value, None, 1, &mut blocks);
+        }
         Ok(Document {
             page: page.to_owned(),
             format: self.name(),

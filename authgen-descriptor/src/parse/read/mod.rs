@@ -8,6 +8,7 @@ mod json;
 mod json_html;
 mod markdown;
 mod mdx;
+mod openapi;
 mod text;
 
 use super::blocks::Block;

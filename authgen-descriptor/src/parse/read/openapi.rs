@@ -1,0 +1,413 @@
+//! OpenAPI 3 and Swagger 2 documents (JSON), standalone or embedded in a rendered page (Redoc's
+//! `__redoc_state`, Swagger UI's `spec:`), turned into the blocks a human page would show: per
+//! operation a heading, a `METHOD path` line, the servers as a host table, a parameter table
+//! (name, in, type, required, description), the request body's properties, the response's
+//! example, and its properties. The extractors then read them as they read any page.
+//!
+//! `$ref`s are resolved within the document (`#/components/schemas/…`, `#/definitions/…`), with
+//! depth and count bounded so a cycle cannot loop.
+
+use serde_json::Value;
+
+use crate::parse::blocks::{Block, Row, Table};
+
+/// How many `$ref`s one schema walk may follow (cycles and blow-ups end here).
+const MAX_REFS: usize = 64;
+
+/// Whether a JSON value is an OpenAPI or Swagger document.
+pub fn is_openapi(value: &Value) -> bool {
+    (value.get("openapi").is_some() || value.get("swagger").is_some())
+        && value.get("paths").is_some_and(Value::is_object)
+}
+
+/// The OpenAPI document a rendered page embeds (`__redoc_state = {…}` or `spec: {…}` in a
+/// script), if any.
+pub fn embedded(script: &str) -> Option<Value> {
+    for marker in ["__redoc_state", "spec:", "spec =", "\"spec\":"] {
+        let mut from = 0;
+        while let Some(at) = script[from..].find(marker) {
+            let start = from + at + marker.len();
+            from = start;
+            let Some(open) = script[start..].find('{') else {
+                break;
+            };
+            let mut values =
+                serde_json::Deserializer::from_str(&script[start + open..]).into_iter::<Value>();
+            if let Some(Ok(value)) = values.next() {
+                // Redoc keeps the document under `spec.data`.
+                let document = value.pointer("/spec/data").cloned().unwrap_or(value);
+                if is_openapi(&document) {
+                    return Some(document);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The blocks of an OpenAPI document.
+pub fn blocks(doc: &Value) -> Vec<Block> {
+    let mut out = Vec::new();
+    let line = 1;
+    if let Some(title) = doc.pointer("/info/title").and_then(Value::as_str) {
+        out.push(Block::Heading {
+            level: 1,
+            text: title.to_owned(),
+            line,
+        });
+    }
+    let servers = servers(doc);
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                continue;
+            }
+            let summary = op
+                .get("summary")
+                .or_else(|| op.get("operationId"))
+                .and_then(Value::as_str)
+                .unwrap_or(path);
+            out.push(Block::Heading {
+                level: 2,
+                text: summary.to_owned(),
+                line,
+            });
+            out.push(Block::Paragraph {
+                text: format!("{} {path}", method.to_ascii_uppercase()),
+                line,
+            });
+            if let Some(description) = op.get("description").and_then(Value::as_str) {
+                // Descriptions are Markdown: their tables and lists (error codes) are read too.
+                out.extend(super::markdown::read_blocks(description));
+            }
+            if !servers.is_empty() {
+                out.push(Block::Table(Table {
+                    header: vec!["Environment".into(), "URL".into()],
+                    rows: servers
+                        .iter()
+                        .map(|(label, url)| Row {
+                            cells: vec![label.clone(), url.clone()],
+                            depth: 0,
+                            line,
+                        })
+                        .collect(),
+                    line,
+                }));
+            }
+            parameters(doc, item.get("parameters"), op.get("parameters"), &mut out);
+            request_body(doc, op, &mut out);
+            responses(doc, op, &mut out);
+        }
+    }
+    out
+}
+
+/// `servers` (OpenAPI 3) or `host` + `basePath` + `schemes` (Swagger 2), labelled by their
+/// description.
+fn servers(doc: &Value) -> Vec<(String, String)> {
+    if let Some(list) = doc.get("servers").and_then(Value::as_array) {
+        return list
+            .iter()
+            .filter_map(|s| {
+                let url = s.get("url")?.as_str()?.trim_end_matches('/').to_owned();
+                let label = s
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("prod")
+                    .to_owned();
+                Some((label, url))
+            })
+            .collect();
+    }
+    let Some(host) = doc.get("host").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let scheme = doc
+        .pointer("/schemes/0")
+        .and_then(Value::as_str)
+        .unwrap_or("https");
+    let base = doc.get("basePath").and_then(Value::as_str).unwrap_or("");
+    vec![(
+        "prod".to_owned(),
+        format!("{scheme}://{host}{}", base.trim_end_matches('/')),
+    )]
+}
+
+/// Follows `$ref`s within the document, bounded.
+fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> &'v Value {
+    for _ in 0..MAX_REFS {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => value = target,
+            None => return value,
+        }
+    }
+    value
+}
+
+fn type_of(doc: &Value, schema: &Value) -> String {
+    let schema = resolve(doc, schema);
+    schema
+        .get("type")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            if schema.get("properties").is_some() {
+                "object".to_owned()
+            } else {
+                String::new()
+            }
+        })
+}
+
+fn parameters(doc: &Value, shared: Option<&Value>, own: Option<&Value>, out: &mut Vec<Block>) {
+    let list: Vec<&Value> = shared
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .chain(own.and_then(Value::as_array).into_iter().flatten())
+        .map(|p| resolve(doc, p))
+        .collect();
+    let rows: Vec<Row> = list
+        .iter()
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?;
+            let location = p.get("in")?.as_str()?;
+            // Swagger 2 body parameters carry a schema: their properties are the body.
+            if location == "body" {
+                if let Some(schema) = p.get("schema") {
+                    out.push(Block::Label {
+                        text: "Request body".into(),
+                        line: 1,
+                    });
+                    if let Some(table) = properties_table(doc, schema) {
+                        out.push(Block::Table(table));
+                    }
+                }
+                return None;
+            }
+            let location = if location == "formData" {
+                "body"
+            } else {
+                location
+            };
+            let ty = p
+                .get("schema")
+                .map(|s| type_of(doc, s))
+                .or_else(|| p.get("type").and_then(Value::as_str).map(str::to_owned))
+                .unwrap_or_default();
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let description = p.get("description").and_then(Value::as_str).unwrap_or("");
+            Some(Row {
+                cells: vec![
+                    name.to_owned(),
+                    location.to_owned(),
+                    ty,
+                    if required { "true" } else { "false" }.to_owned(),
+                    description.replace('\n', " "),
+                ],
+                depth: 0,
+                line: 1,
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push(Block::Label {
+            text: "Request parameters".into(),
+            line: 1,
+        });
+        out.push(Block::Table(Table {
+            header: ["Name", "In", "Type", "Required", "Description"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows,
+            line: 1,
+        }));
+    }
+}
+
+/// A schema's properties as a field table (name, type, required, description).
+fn properties_table(doc: &Value, schema: &Value) -> Option<Table> {
+    let schema = resolve(doc, schema);
+    let properties = schema.get("properties")?.as_object()?;
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    Some(Table {
+        header: ["Name", "Type", "Required", "Description"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: properties
+            .iter()
+            .map(|(name, p)| Row {
+                cells: vec![
+                    name.clone(),
+                    type_of(doc, p),
+                    required.contains(&name.as_str()).to_string(),
+                    resolve(doc, p)
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .replace('\n', " "),
+                ],
+                depth: 0,
+                line: 1,
+            })
+            .collect(),
+        line: 1,
+    })
+}
+
+fn request_body(doc: &Value, op: &Value, out: &mut Vec<Block>) {
+    let Some(content) = op
+        .get("requestBody")
+        .map(|b| resolve(doc, b))
+        .and_then(|b| b.get("content"))
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let Some((media, body)) = content.iter().next() else {
+        return;
+    };
+    out.push(Block::Label {
+        text: "Request body".into(),
+        line: 1,
+    });
+    // The media type states the encoding the way a page's prose does.
+    out.push(Block::Paragraph {
+        text: format!("Send the body as Content-Type: {media}"),
+        line: 1,
+    });
+    if let Some(table) = body.get("schema").and_then(|s| properties_table(doc, s)) {
+        out.push(Block::Table(table));
+    }
+}
+
+fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return;
+    };
+    for (status, response) in responses {
+        let response = resolve(doc, response);
+        let success = status.starts_with('2');
+        let description = response
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        out.push(Block::Label {
+            text: if success {
+                format!("Response {status}")
+            } else {
+                format!("Error {status}")
+            },
+            line: 1,
+        });
+        if !success {
+            out.push(Block::Paragraph {
+                text: format!("`{status}`: {description}"),
+                line: 1,
+            });
+        }
+        let media = response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next());
+        let schema = media
+            .and_then(|m| m.get("schema"))
+            .or_else(|| response.get("schema"));
+        let example = media
+            .and_then(|m| {
+                m.get("example").or_else(|| {
+                    m.get("examples")
+                        .and_then(Value::as_object)
+                        .and_then(|e| e.values().next())
+                        .and_then(|e| e.get("value"))
+                })
+            })
+            .or_else(|| response.pointer("/examples/application~1json"));
+        if let Some(example) = example {
+            out.push(Block::Label {
+                text: if success {
+                    "Response example".into()
+                } else {
+                    "Error example".into()
+                },
+                line: 1,
+            });
+            out.push(Block::Code {
+                lang: Some("json".into()),
+                text: format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(example).unwrap_or_default()
+                ),
+                line: 1,
+                text_line: 1,
+            });
+        }
+        if success {
+            if let Some(table) = schema.and_then(|s| properties_table(doc, s)) {
+                out.push(Block::Label {
+                    text: "Response fields".into(),
+                    line: 1,
+                });
+                out.push(Block::Table(table));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_becomes_a_page() {
+        let doc: Value = serde_json::from_str(
+            r##"{"openapi": "3.0.3", "servers": [{"url": "https://h.example.com/api"}],
+            "paths": {"/oauth.token": {"post": {"summary": "Token",
+              "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Req"}}}},
+              "responses": {"200": {"description": "ok", "content": {"application/json": {"example": {"ok": true, "access_token": "x"}}}}}}}},
+            "components": {"schemas": {"Req": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "state": {"type": "string"}}}}}}"##,
+        )
+        .unwrap();
+        assert!(is_openapi(&doc));
+        let b = blocks(&doc);
+        assert!(
+            b.iter()
+                .any(|x| matches!(x, Block::Paragraph { text, .. } if text == "POST /oauth.token"))
+        );
+        assert!(b.iter().any(|x| matches!(x, Block::Table(t) if t.rows.iter().any(|r| r.cells == ["code", "string", "true", ""]))));
+        assert!(
+            b.iter()
+                .any(|x| matches!(x, Block::Code { text, .. } if text.contains("access_token")))
+        );
+    }
+
+    #[test]
+    fn reference_cycles_end() {
+        let doc: Value = serde_json::from_str(
+            r##"{"openapi": "3.1.0", "paths": {"/t": {"get": {"responses": {"200": {"$ref": "#/components/responses/A"}}}}},
+            "components": {"responses": {"A": {"$ref": "#/components/responses/A"}}}}"##,
+        )
+        .unwrap();
+        assert!(!blocks(&doc).is_empty());
+    }
+
+    #[test]
+    fn embedded_documents_are_found() {
+        let script =
+            r#"const __redoc_state = {"spec": {"data": {"openapi": "3.0.0", "paths": {}}}};"#;
+        assert!(embedded(script).is_some());
+    }
+}
