@@ -55,7 +55,10 @@ enum Open {
 pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     let mut lines = LineCounter::new(text);
     let mut out = Builder::default();
-    let parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        text,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_DEFINITION_LIST,
+    );
     for (event, range) in parser.into_offset_iter() {
         // Only opening tags start blocks: the others need no line.
         match event {
@@ -79,6 +82,10 @@ struct Builder {
     table: Option<Table>,
     row: Option<Row>,
     in_cell: bool,
+    /// The item holding a definition list's term, while its definition is awaited.
+    term: Option<usize>,
+    /// Whether the next text appended to an item is a definition (`term: definition`).
+    defining: bool,
 }
 
 impl Builder {
@@ -127,7 +134,21 @@ impl Builder {
                     self.text.push('\n');
                 }
             }
-            Tag::Item => {
+            // A definition list's term and definition become one item: `term: definition`.
+            Tag::DefinitionListDefinition => {
+                self.flush_item_text();
+                if let Some(index) = self.term.take() {
+                    self.items.push(index);
+                    self.defining = true;
+                } else {
+                    self.items.push(self.blocks.len());
+                    self.blocks.push(Block::Item {
+                        text: String::new(),
+                        line,
+                    });
+                }
+            }
+            Tag::Item | Tag::DefinitionListTitle => {
                 self.flush_item_text();
                 self.items.push(self.blocks.len());
                 self.blocks.push(Block::Item {
@@ -185,9 +206,14 @@ impl Builder {
             TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
                 self.close_open();
             }
-            TagEnd::Item => {
+            TagEnd::Item | TagEnd::DefinitionListDefinition => {
                 self.flush_item_text();
                 self.items.pop();
+                self.defining = false;
+            }
+            TagEnd::DefinitionListTitle => {
+                self.flush_item_text();
+                self.term = self.items.pop();
             }
             TagEnd::TableCell => {
                 self.in_cell = false;
@@ -231,7 +257,10 @@ impl Builder {
         if let Some(Block::Item { text, .. }) = self.blocks.get_mut(index)
             && !addition.is_empty()
         {
-            if !text.is_empty() {
+            if self.defining && !text.is_empty() {
+                text.push_str(": ");
+                self.defining = false;
+            } else if !text.is_empty() {
                 text.push('\n');
             }
             text.push_str(&addition);
@@ -356,5 +385,23 @@ mod tests {
         assert_eq!(table.header, ["名称"]);
         assert_eq!(table.rows[0].cells, ["a\nb"]);
         assert_eq!(table.rows[0].line, 5);
+    }
+}
+
+#[cfg(test)]
+mod definition_list_tests {
+    use super::*;
+
+    #[test]
+    fn a_definition_list_entry_is_one_item() {
+        let blocks = read_blocks("`client_id`\n: The client id. Required.\n\nscope\n: Optional.\n");
+        let items: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Item { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(items, ["`client_id`: The client id. Required.", "scope: Optional."]);
     }
 }
