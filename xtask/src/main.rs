@@ -65,6 +65,10 @@ enum Command {
         /// Page files (.md, .mdx, .html, JSON-wrapped HTML, or .txt of any of those).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Print the blocks the reader made of each page (headings, paragraphs, tables, code,
+        /// with their lines) instead of the descriptor: what the extractors see.
+        #[arg(long)]
+        blocks: bool,
     },
     /// Score pages against their expected facts (`expected/<stem>.json` beside their `pages/`
     /// folder): per page the facts found / expected, misses, spurious parameters and endpoints,
@@ -91,7 +95,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regen { specs, quiet } => regen::regen(&root.join(specs), quiet),
         Command::Check { specs } => regen::check(&root.join(specs)),
-        Command::Describe { paths } => regen::describe(&paths),
+        Command::Describe { paths, blocks } => {
+            if blocks {
+                regen::blocks(&paths)
+            } else {
+                regen::describe(&paths)
+            }
+        }
         Command::Score {
             paths,
             quiet,

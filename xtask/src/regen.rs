@@ -49,6 +49,26 @@ pub fn check(specs: &Path) -> Result<ExitCode, String> {
     Ok(ExitCode::FAILURE)
 }
 
+/// Prints the blocks the readers make of arbitrary pages, one per line.
+pub fn blocks(paths: &[PathBuf]) -> Result<ExitCode, String> {
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let extension = path.extension().and_then(|e| e.to_str());
+        let page = path.display().to_string();
+        match parse::read::read_page(&page, extension, &text) {
+            Ok(doc) => {
+                println!("{page}: read as {}", doc.format);
+                for block in &doc.blocks {
+                    println!("{block:?}");
+                }
+            }
+            Err(d) => eprintln!("{d}"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Prints descriptors of arbitrary pages.
 pub fn describe(paths: &[PathBuf]) -> Result<ExitCode, String> {
     let builds = parse::describe_pages(paths);

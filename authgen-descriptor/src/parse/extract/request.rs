@@ -493,13 +493,80 @@ fn request_samples<'p>(page: &Page<'p>, range: Range<usize>) -> Vec<Sample<'p>> 
             } if matches!(
                 page.section(i),
                 Section::RequestSample | Section::Request(_)
-            ) =>
+            ) || introduced_as_request(page, i) =>
             {
                 Some((i, text.as_str(), lang.as_deref(), *line))
             }
             _ => None,
         })
         .collect()
+}
+
+/// The top-level keys of an object written like JSON but not JSON (values that are variables:
+/// `"client_id": clientId,`).
+fn json_like_keys(body: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0i32;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if depth == 1 {
+            if let Some(rest) = trimmed.strip_prefix('"') {
+                if let Some((key, after)) = rest.split_once('"') {
+                    if after.trim_start().starts_with(':') && !key.is_empty() && !key.contains(' ')
+                    {
+                        keys.push(key.to_owned());
+                    }
+                }
+            }
+        }
+        depth += trimmed.matches(['{', '[']).count() as i32;
+        depth -= trimmed.matches(['}', ']']).count() as i32;
+    }
+    keys
+}
+
+/// A sample that the sentence before it presents as what is sent (`… with this JSON body:`,
+/// `请求示例如下`), wherever the page's sections put it.
+fn introduced_as_request(page: &Page<'_>, index: usize) -> bool {
+    if matches!(
+        page.section(index),
+        Section::Response | Section::ResponseSample | Section::ErrorSample | Section::Resource
+    ) {
+        return false;
+    }
+    let Some(Block::Paragraph { text, .. } | Block::Label { text, .. } | Block::Item { text, .. }) =
+        index.checked_sub(1).and_then(|i| page.doc.blocks.get(i))
+    else {
+        return false;
+    };
+    let tail: String = text
+        .chars()
+        .rev()
+        .take(240)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let last = case::lowercase(&tail);
+    let says_request = [
+        "request body",
+        "json body",
+        "form body",
+        "this body",
+        "with this",
+        "sends",
+        "send the",
+        "请求体",
+        "请求示例",
+        "请求参数",
+        "入参",
+    ]
+    .iter()
+    .any(|w| last.contains(w));
+    let says_response = ["response", "returns", "响应", "返回"]
+        .iter()
+        .any(|w| last.contains(w));
+    says_request && !says_response
 }
 
 fn is_snippet(lang: Option<&str>, text: &str) -> bool {
@@ -778,7 +845,10 @@ fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSamp
         .find_map(|&(i, body, _, line)| {
             let (keys, in_query): (Vec<String>, bool) = match page.sample(i) {
                 Some(serde_json::Value::Object(map)) => (map.keys().cloned().collect(), false),
-                _ => (sample_query_keys(body), true),
+                _ => match json_like_keys(body) {
+                    keys if !keys.is_empty() => (keys, false),
+                    _ => (sample_query_keys(body), true),
+                },
             };
             (!keys.is_empty()).then_some(LiteralSample {
                 keys,

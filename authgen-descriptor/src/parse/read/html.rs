@@ -182,8 +182,8 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     blocks
 }
 
-/// For every node, whether it is a layout table: a `<table>` with a table or a heading inside
-/// it. One pass over the tree (post-order, through the walk's leave steps), so nested layouts
+/// For every node, whether it is layout: a `<table>` or `<li>` with a table, a heading, a code
+/// block or a section inside it. One pass over the tree (post-order, through the walk's leave steps), so nested layouts
 /// cost no more than the page's size.
 fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
     let size = tree.nodes.len();
@@ -194,11 +194,13 @@ fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
             continue;
         };
         let name = tree.name(node);
+        // A list item holding a heading, a table or a code block (Javadoc's member lists)
+        // is layout as much as such a table is.
         let is_structure = matches!(
             name,
-            Some("table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+            Some("table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "section")
         );
-        if name == Some("table") && holds.get(node).copied().unwrap_or(false) {
+        if matches!(name, Some("table" | "li")) && holds.get(node).copied().unwrap_or(false) {
             if let Some(flag) = layout.get_mut(node) {
                 *flag = true;
             }

@@ -402,6 +402,9 @@ mod definition_list_tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(items, ["`client_id`: The client id. Required.", "scope: Optional."]);
+        assert_eq!(
+            items,
+            ["`client_id`: The client id. Required.", "scope: Optional."]
+        );
     }
 }
