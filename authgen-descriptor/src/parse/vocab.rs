@@ -338,7 +338,8 @@ fn section_of(t: &str) -> Section {
         "入参",
         "参数内容",
         "request",
-        "parameters",
+        "parameter",
+        "argument",
     ]) {
         Section::Request(None)
     } else if has(&["基本信息", "接口说明", "请求信息", "接口信息", "basic"]) {

@@ -22,12 +22,22 @@ pub struct EndpointLine {
 /// Every endpoint statement in `text`.
 pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
     let mut out = Vec::new();
+    // Every statement this module reads names a path or URL.
+    if !text.contains('/') {
+        return out;
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut host_header: Option<String> = None;
     for (i, line) in lines.iter().enumerate() {
         let offset = u32::try_from(i).unwrap_or(u32::MAX);
+        if !line.contains('/') && !line.contains(':') {
+            continue;
+        }
         if let Some(host) = host_header_value(line) {
             host_header = Some(host);
+        }
+        if !line.contains('/') {
+            continue;
         }
         if let Some(found) = method_then_url(line).or_else(|| badge_pair(line)) {
             out.push(EndpointLine {
@@ -37,7 +47,10 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
                 from_code: code,
             });
         }
-        if let Some(found) = sdk_call(line) {
+        if line.contains("http")
+            && line.contains('(')
+            && let Some(found) = sdk_call(line)
+        {
             out.push(EndpointLine {
                 method: Some(found.0),
                 url: found.1,
@@ -46,7 +59,7 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
             });
         }
     }
-    if code {
+    if code && text.contains(":\n") {
         out.extend(openapi_paths(&lines));
     }
     // A raw HTTP request (`POST /token HTTP/1.1` + `Host:`) gets its host from the header.
@@ -58,6 +71,9 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
                 format!("https://{host}")
             });
         }
+    }
+    if !text.contains("curl ") {
+        return out;
     }
     out.extend(curl_calls(&lines).into_iter().filter_map(|call| {
         Some(EndpointLine {
@@ -318,6 +334,9 @@ pub struct Call {
 
 /// Every curl command and raw HTTP request in a sample.
 pub fn calls(text: &str) -> Vec<Call> {
+    if !text.contains("curl ") && !text.contains(" HTTP/") {
+        return Vec::new();
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut out = curl_calls(&lines);
     out.extend(raw_http(&lines));

@@ -46,11 +46,20 @@ pub(super) fn read(
     endpoint: &mut Endpoint,
 ) {
     let root = &endpoint.response;
-    let code = find_root(root, CODE_NAMES);
+    // A status field is a scalar (`result: 1` is a code; `result: {…}` is the data wrapper).
+    let code = CODE_NAMES.iter().chain(&["result"]).find_map(|n| {
+        root.iter().find(|f| {
+            loose_eq(&f.name, n)
+                && f.fields.is_empty()
+                && !matches!(f.ty, ValueType::Object | ValueType::Array)
+        })
+    });
     let success_flag = find_root(root, SUCCESS_NAMES)
         .filter(|f| matches!(f.ty, ValueType::Boolean | ValueType::Unknown));
     let message = find_root(root, MESSAGE_NAMES).map(|f| f.name.clone());
-    let data = find_root(root, DATA_NAMES).map(|f| f.name.clone());
+    let data = find_root(root, DATA_NAMES)
+        .filter(|f| code.is_none_or(|c| c.name != f.name))
+        .map(|f| f.name.clone());
 
     let mut errors = error_codes(
         page,
@@ -547,12 +556,34 @@ fn code_column(
             h.contains("http") || h.contains("status") || h.contains("状态")
         })
     };
-    let chosen = codes
-        .iter()
-        .rev()
-        .find(|i| !is_http(i))
-        .or(codes.first())
-        .copied();
+    // Codes are mostly numbers when they are numbers (`100200105`): such a column, the first
+    // column of an error table included, wins over a column of error names beside it.
+    let numeric = |i: &usize| {
+        let cells: Vec<&str> = table
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(*i))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        !cells.is_empty()
+            && cells
+                .iter()
+                .filter(|c| {
+                    c.trim_start_matches('-')
+                        .chars()
+                        .all(|ch| ch.is_ascii_digit())
+                })
+                .count()
+                * 2
+                > cells.len()
+    };
+    let first_numeric =
+        (in_errors && table.header.len() > 1 && numeric(&0) && !is_http(&0)).then_some(0);
+    let chosen = first_numeric
+        .or_else(|| codes.iter().find(|i| !is_http(i) && numeric(i)).copied())
+        .or_else(|| codes.iter().rev().find(|i| !is_http(i)).copied())
+        .or(codes.first().copied());
     if chosen.is_some() && (columns.has(Column::Description) || in_errors) {
         return chosen;
     }

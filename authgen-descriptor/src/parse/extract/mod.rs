@@ -219,6 +219,9 @@ fn same_endpoint(anchor: &UrlFact, path: &str) -> bool {
 fn path_mentions(doc: &Document) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |text: &str| {
+        if !text.contains('/') {
+            return;
+        }
         for word in text.split(|c: char| {
             c.is_whitespace()
                 || matches!(

@@ -94,6 +94,19 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
                 .and_then(vocab::location_word)
                 .unwrap_or(location);
             let name = name.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''));
+            // A marker beside the name in its cell (`code optional`, `client_id 必填`).
+            let (name, name_marker) = match name.split_once(char::is_whitespace) {
+                Some((first, rest)) => (
+                    first.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\'')),
+                    vocab::required_in_text(rest),
+                ),
+                None => (name, None),
+            };
+            let required = if columns.has(Column::Required) || columns.has(Column::Nullable) {
+                required
+            } else {
+                name_marker.unwrap_or(required)
+            };
             endpoint.params.push(Param {
                 name: name.to_owned(),
                 rust_name: snake_case(name),
