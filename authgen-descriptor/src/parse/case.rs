@@ -83,6 +83,16 @@ pub(crate) fn with_short_str<R>(
 /// is compared only when its first and last bytes match (UTF-8 matches only at character
 /// boundaries, so bytes are enough). Long texts (code samples) go to the standard search, whose
 /// set-up pays off there.
+/// Whether `haystack` contains the ASCII `needle` in any ASCII case, without allocating.
+pub(crate) fn contains_ascii_ci(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    !n.is_empty()
+        && haystack
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n))
+}
+
 pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
     if haystack.len() > 256 {
         return haystack.contains(needle);

@@ -68,7 +68,7 @@ pub(super) fn read(
         message.as_deref(),
     );
     // An error table shared by the page's endpoints may sit outside this one's segment.
-    if errors.is_empty() {
+    if errors.is_empty() && !(range.start == 0 && range.end == page.doc.blocks.len()) {
         errors = error_codes(
             page,
             0..page.doc.blocks.len(),
@@ -282,7 +282,12 @@ fn header_token(page: &Page<'_>, range: Range<usize>) -> Option<TokenSpec> {
             Block::Paragraph { text, line }
             | Block::Item { text, line }
             | Block::Note { text, line, .. }
-            | Block::Label { text, line } => (text.clone(), *line),
+            | Block::Label { text, line } => {
+                if !about_headers(text) {
+                    continue;
+                }
+                (text.clone(), *line)
+            }
             Block::Table(t) => {
                 let context = page.label_or_heading(index).unwrap_or_default();
                 let cells = t
@@ -495,7 +500,7 @@ fn error_codes(
             Block::Paragraph { text, line }
             | Block::Item { text, line }
             | Block::Note { text, line, .. } => {
-                if case::contains(text, "码") || case::contains(&case::lowercase(text), "code") {
+                if case::contains(text, "码") || case::contains_ascii_ci(text, "code") {
                     for (message, code) in labelled_codes(text) {
                         push(code, message, *line);
                     }

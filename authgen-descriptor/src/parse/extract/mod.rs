@@ -229,7 +229,10 @@ fn path_mentions(doc: &Document) -> Vec<String> {
                     '`' | '"' | '\'' | '|' | '(' | ')' | '[' | ']' | ',' | '，' | '：'
                 )
         }) {
-            if !(word.starts_with('/') || word.contains("://") || word.starts_with('{')) {
+            // Two segments at least: two slashes (a URL has more).
+            if !(word.starts_with('/') || word.contains("://") || word.starts_with('{'))
+                || word.matches('/').count() < 2
+            {
                 continue;
             }
             if let Some(url) = parse_url(word) {

@@ -757,6 +757,14 @@ fn sample_encoding(
 
 /// "请使用 json 格式提交请求" → JSON.
 fn stated_encoding(text: &str) -> Option<Encoding> {
+    // Every answer names one of these; most paragraphs name none.
+    if !["json", "form", "multipart", "urlencoded"]
+        .iter()
+        .any(|w| case::contains_ascii_ci(text, w))
+        && !text.contains("表单")
+    {
+        return None;
+    }
     let lower = case::lowercase(text);
     let about_request = [
         "格式",
