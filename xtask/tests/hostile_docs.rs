@@ -52,10 +52,10 @@ fn poison(value: &mut Value, key: Option<&str>) {
 fn poison_wire_names(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.contains_key("rust_name") {
-                if let Some(Value::String(name)) = map.get_mut("name") {
-                    *name = format!("{name}{PAYLOAD}");
-                }
+            if map.contains_key("rust_name")
+                && let Some(Value::String(name)) = map.get_mut("name")
+            {
+                *name = format!("{name}{PAYLOAD}");
             }
             map.values_mut().for_each(poison_wire_names);
         }

@@ -76,7 +76,15 @@ fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// Classifies a column header; `None` for a header no reader knows.
 pub fn column(header: &str) -> Option<Column> {
-    with_normalized(header, column_of)
+    with_normalized(header, |h| {
+        column_of(h).or_else(|| {
+            // `错误码(error)`, `Name (required)`: the word before the parenthesis, else the one
+            // inside it.
+            let (base, rest) = h.split_once(['(', '（'])?;
+            let inner = rest.split([')', '）']).next().unwrap_or("");
+            column_of(base).or_else(|| column_of(inner))
+        })
+    })
 }
 
 fn column_of(h: &str) -> Option<Column> {

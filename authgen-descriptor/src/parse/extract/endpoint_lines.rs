@@ -135,14 +135,12 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         .collect();
     for (i, word) in words.iter().enumerate() {
         // A method glued to its path by markup (`POST/app/x` from adjacent spans).
-        if let Some((m, rest)) = word.split_once('/') {
-            if let Some(method) = Method::parse(trim_markup(m))
+        if let Some((m, rest)) = word.split_once('/')
+            && let Some(method) = Method::parse(trim_markup(m))
                 .filter(|_| m.len() >= 3 && m == m.to_ascii_uppercase())
-            {
-                if let Some(url) = parse_url(&format!("/{}", url_word(rest))) {
-                    return Some((method, url));
-                }
-            }
+            && let Some(url) = parse_url(&format!("/{}", url_word(rest)))
+        {
+            return Some((method, url));
         }
         let bare = trim_markup(word);
         if bare.len() < 3 || bare != bare.to_ascii_uppercase() {
@@ -157,10 +155,10 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         let before = words[..i].iter().rev().take(1);
         for candidate in after.chain(before) {
             let w = url_word(candidate);
-            if w.starts_with('/') || w.starts_with("http://") || w.starts_with("https://") {
-                if let Some(url) = parse_url(w) {
-                    return Some((method, url));
-                }
+            if (w.starts_with('/') || w.starts_with("http://") || w.starts_with("https://"))
+                && let Some(url) = parse_url(w)
+            {
+                return Some((method, url));
             }
         }
     }
@@ -209,15 +207,15 @@ fn openapi_paths(lines: &[&str]) -> Vec<EndpointLine> {
                 .trim()
                 .trim_end_matches(':');
             let word = word.trim_matches(['"', '\'']);
-            if word.chars().all(|c| c.is_ascii_lowercase()) {
-                if let Some(method) = Method::parse(word) {
-                    out.push(EndpointLine {
-                        method: Some(method),
-                        url: url.clone(),
-                        line_offset: u32::try_from(i).unwrap_or(u32::MAX),
-                        from_code: true,
-                    });
-                }
+            if word.chars().all(|c| c.is_ascii_lowercase())
+                && let Some(method) = Method::parse(word)
+            {
+                out.push(EndpointLine {
+                    method: Some(method),
+                    url: url.clone(),
+                    line_offset: u32::try_from(i).unwrap_or(u32::MAX),
+                    from_code: true,
+                });
             }
         }
     }
@@ -303,10 +301,10 @@ fn sdk_call(line: &str) -> Option<(Method, PageUrl)> {
             let inner = &rest[1..];
             let end = inner.find(quote).unwrap_or(inner.len());
             let url = &line[line.len() - inner.len()..][..end];
-            if url.starts_with("http://") || url.starts_with("https://") {
-                if let Some(url) = parse_url(url) {
-                    return Some((method, url));
-                }
+            if (url.starts_with("http://") || url.starts_with("https://"))
+                && let Some(url) = parse_url(url)
+            {
+                return Some((method, url));
             }
         }
     }
@@ -567,14 +565,14 @@ fn raw_http(lines: &[&str]) -> Vec<Call> {
         let (names, encoding) = body_names(&body.join("\n"), json);
         call.body = names;
         call.encoding = encoding;
-        if let (Some(url), Some(host)) = (call.url.as_mut(), host) {
-            if url.host.is_none() {
-                url.host = Some(if host.contains("://") {
-                    host
-                } else {
-                    format!("https://{host}")
-                });
-            }
+        if let (Some(url), Some(host)) = (call.url.as_mut(), host)
+            && url.host.is_none()
+        {
+            url.host = Some(if host.contains("://") {
+                host
+            } else {
+                format!("https://{host}")
+            });
         }
         out.push(call);
     }

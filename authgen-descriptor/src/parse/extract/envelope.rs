@@ -25,6 +25,8 @@ const CODE_NAMES: &[&str] = &[
     "rescode",
     "ret",
     "status",
+    "state",
+    "errno",
 ];
 const SUCCESS_NAMES: &[&str] = &["success", "succeeded", "issuccess", "ok"];
 const MESSAGE_NAMES: &[&str] = &[

@@ -235,12 +235,11 @@ fn path_mentions(doc: &Document) -> Vec<String> {
             {
                 continue;
             }
-            if let Some(url) = parse_url(word) {
-                if url.path.split('/').filter(|s| !s.is_empty()).count() >= 2
-                    && !out.contains(&url.path)
-                {
-                    out.push(url.path);
-                }
+            if let Some(url) = parse_url(word)
+                && url.path.split('/').filter(|s| !s.is_empty()).count() >= 2
+                && !out.contains(&url.path)
+            {
+                out.push(url.path);
             }
         }
     };
@@ -303,8 +302,11 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
             .filter_map(|m| {
                 suffix_match(m, &anchor.url.path, stated.contains(&m)).map(|prefix| (m, prefix))
             })
+            // A path the page states as an endpoint beats one it merely mentions; then the most
+            // specific template.
             .max_by_key(|(m, _)| {
                 (
+                    stated.contains(m),
                     m.split('/').filter(|s| !s.is_empty()).count(),
                     m.matches('{').count(),
                 )
@@ -738,7 +740,7 @@ fn host_rows(index: usize, table: &Table, facts: &mut Facts) {
     {
         return; // read by `table_facts`
     }
-    let header_row = (!table.header.is_empty()).then(|| (&table.header, table.line));
+    let header_row = (!table.header.is_empty()).then_some((&table.header, table.line));
     let rows = header_row
         .into_iter()
         .chain(table.rows.iter().map(|r| (&r.cells, r.line)));

@@ -134,6 +134,9 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
     if endpoint.params.is_empty() {
         list_params(page, range.clone(), default_location, endpoint);
     }
+    if endpoint.params.is_empty() {
+        schema_row_params(page, range.clone(), default_location, endpoint);
+    }
     // Every `{placeholder}` of the path is a path parameter, listed or not (it must be filled).
     for name in endpoint.path_params.clone() {
         if !endpoint.params.iter().any(|p| p.name == name) {
@@ -250,7 +253,7 @@ fn headerless_rows(
     location: Location,
     endpoint: &mut Endpoint,
 ) {
-    let header = (!table.header.is_empty()).then(|| (&table.header, table.line));
+    let header = (!table.header.is_empty()).then_some((&table.header, table.line));
     for (cells, line) in header
         .into_iter()
         .chain(table.rows.iter().map(|r| (&r.cells, r.line)))
@@ -356,6 +359,63 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
     }
 }
 
+/// Parameters laid out as schema rows of separate boxes (Stoplight, Apifox: the name, then its
+/// type, then `required` when it is): a bare identifier followed by a type word. Only
+/// `required` marks a required one.
+fn schema_row_params(
+    page: &Page<'_>,
+    range: Range<usize>,
+    default: Location,
+    endpoint: &mut Endpoint,
+) {
+    let text_of = |i: usize| match page.doc.blocks.get(i) {
+        Some(Block::Paragraph { text, .. } | Block::Label { text, .. }) => Some(text.trim()),
+        _ => None,
+    };
+    for index in range {
+        let location = match page.section(index) {
+            Section::Request(location) => location.unwrap_or(default),
+            _ => continue,
+        };
+        let (Some(name), Some(ty)) = (text_of(index), text_of(index + 1)) else {
+            continue;
+        };
+        let identifier = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+        let Some(ty) = vocab::value_type(ty.split_whitespace().next().unwrap_or(""))
+            .filter(|t| *t != ValueType::Unknown)
+        else {
+            continue;
+        };
+        if !identifier || endpoint.params.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let required = text_of(index + 2).is_some_and(|t| vocab::required(t) == Some(true));
+        let description = text_of(index + if required { 3 } else { 2 }).map(str::to_owned);
+        endpoint.params.push(Param {
+            name: name.to_owned(),
+            rust_name: snake_case(name),
+            location,
+            required,
+            ty,
+            max_length: None,
+            secret: is_secret(name, description.as_deref()),
+            description,
+            example: None,
+            fill_from: None,
+            alternatives: Vec::new(),
+            source: page.source(page.doc.blocks[index].line()),
+        });
+    }
+}
+
 /// A parameter read from one list line.
 struct ParamItem {
     name: String,
@@ -437,7 +497,7 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         .flatten()
     });
     let description = rest
-        .trim_start_matches(|c: char| matches!(c, ':' | '：' | '-' | '—' | '–' | ' '))
+        .trim_start_matches([':', '：', '-', '—', '–', ' '])
         .to_owned();
     Some(ParamItem {
         name: name.to_owned(),
@@ -522,15 +582,14 @@ fn json_like_keys(body: &str) -> Vec<String> {
     let mut depth = 0i32;
     for line in body.lines() {
         let trimmed = line.trim();
-        if depth == 1 {
-            if let Some(rest) = trimmed.strip_prefix('"') {
-                if let Some((key, after)) = rest.split_once('"') {
-                    if after.trim_start().starts_with(':') && !key.is_empty() && !key.contains(' ')
-                    {
-                        keys.push(key.to_owned());
-                    }
-                }
-            }
+        if depth == 1
+            && let Some(rest) = trimmed.strip_prefix('"')
+            && let Some((key, after)) = rest.split_once('"')
+            && after.trim_start().starts_with(':')
+            && !key.is_empty()
+            && !key.contains(' ')
+        {
+            keys.push(key.to_owned());
         }
         depth += trimmed.matches(['{', '[']).count() as i32;
         depth -= trimmed.matches(['}', ']']).count() as i32;

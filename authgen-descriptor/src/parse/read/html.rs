@@ -118,10 +118,10 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             "script" | "style" | "noscript" | "template" | "svg" | "head"
         ) {
             // A rendered API page (Redoc, Swagger UI) embeds the OpenAPI document it shows.
-            if name == "script" {
-                if let Some(document) = super::openapi::embedded(&raw_text(tree, node)) {
-                    embedded.extend(super::openapi::blocks(&document));
-                }
+            if name == "script"
+                && let Some(document) = super::openapi::embedded(&raw_text(tree, node))
+            {
+                embedded.extend(super::openapi::blocks(&document));
             }
             inside = Some(node);
             continue;
@@ -200,16 +200,15 @@ fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
             name,
             Some("table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "section")
         );
-        if matches!(name, Some("table" | "li")) && holds.get(node).copied().unwrap_or(false) {
-            if let Some(flag) = layout.get_mut(node) {
-                *flag = true;
-            }
+        if matches!(name, Some("table" | "li"))
+            && holds.get(node).copied().unwrap_or(false)
+            && let Some(flag) = layout.get_mut(node)
+        {
+            *flag = true;
         }
         let below = holds.get(node).copied().unwrap_or(false) || is_structure;
-        if below {
-            if let Some(parent) = tree.parent(node).and_then(|p| holds.get_mut(p)) {
-                *parent = true;
-            }
+        if below && let Some(parent) = tree.parent(node).and_then(|p| holds.get_mut(p)) {
+            *parent = true;
         }
     }
     layout

@@ -264,11 +264,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_bounded() {
-        let page = format!(
-            "{}{}",
-            "{\"a\":".repeat(100),
-            format!("1{}", "}".repeat(100))
-        );
+        let page = format!("{}1{}", "{\"a\":".repeat(100), "}".repeat(100));
         assert!(JsonReader.read("p.json", &page).is_ok());
     }
 }

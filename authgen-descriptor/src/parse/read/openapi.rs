@@ -355,14 +355,12 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
                 text_line: 1,
             });
         }
-        if success {
-            if let Some(table) = schema.and_then(|s| properties_table(doc, s)) {
-                out.push(Block::Label {
-                    text: "Response fields".into(),
-                    line: 1,
-                });
-                out.push(Block::Table(table));
-            }
+        if success && let Some(table) = schema.and_then(|s| properties_table(doc, s)) {
+            out.push(Block::Label {
+                text: "Response fields".into(),
+                line: 1,
+            });
+            out.push(Block::Table(table));
         }
     }
 }

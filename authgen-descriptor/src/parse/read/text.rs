@@ -269,18 +269,18 @@ fn code_block(
                         .to_owned()
                 });
                 let after_open = trimmed.split_once('>').map(|(_, r)| r);
-                if let Some(first) = after_open {
-                    if let Some((inside, _)) = first.split_once(&close) {
-                        return Some((
-                            Block::Code {
-                                lang,
-                                text: format!("{inside}\n"),
-                                line: line_no(i),
-                                text_line: line_no(i),
-                            },
-                            i + 1,
-                        ));
-                    }
+                if let Some(first) = after_open
+                    && let Some((inside, _)) = first.split_once(&close)
+                {
+                    return Some((
+                        Block::Code {
+                            lang,
+                            text: format!("{inside}\n"),
+                            line: line_no(i),
+                            text_line: line_no(i),
+                        },
+                        i + 1,
+                    ));
                 }
                 return Some(delimited(
                     &move |l: &str| l.to_ascii_lowercase().contains(&close),
@@ -375,17 +375,17 @@ fn table(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)> {
         let mut width = 0;
         while j < lines.len() && !lines[j].trim().starts_with("|===") {
             let l = lines[j].trim();
-            if l.starts_with('|') {
-                let these: Vec<String> = l[1..].split('|').map(|c| c.trim().to_owned()).collect();
+            if let Some(row) = l.strip_prefix('|') {
+                let these: Vec<String> = row.split('|').map(|c| c.trim().to_owned()).collect();
                 if width == 0 {
                     width = these.len();
                 }
                 cells.extend(these.into_iter().map(|c| (c, j)));
-            } else if !l.is_empty() {
-                if let Some(last) = cells.last_mut() {
-                    last.0.push(' ');
-                    last.0.push_str(l);
-                }
+            } else if !l.is_empty()
+                && let Some(last) = cells.last_mut()
+            {
+                last.0.push(' ');
+                last.0.push_str(l);
             }
             j += 1;
         }
@@ -407,12 +407,12 @@ fn table(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)> {
             } else if l.starts_with("|+") {
             } else if let Some(rest) = l.strip_prefix('!') {
                 current_line = j;
-                current.extend(rest.split("!!").map(|c| wiki_cell(c)));
+                current.extend(rest.split("!!").map(wiki_cell));
             } else if let Some(rest) = l.strip_prefix('|') {
                 if current.is_empty() {
                     current_line = j;
                 }
-                current.extend(rest.split("||").map(|c| wiki_cell(c)));
+                current.extend(rest.split("||").map(wiki_cell));
             } else if let Some(last) = current.last_mut() {
                 last.push(' ');
                 last.push_str(l);
@@ -519,7 +519,7 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
         let l = l.trim_end();
         l.len() >= 3
             && l.chars().next().is_some_and(|c| "=-~^\"'`#*+_".contains(c))
-            && l.chars().all(|c| Some(c) == l.chars().next())
+            && l.chars().all(|c| l.starts_with(c))
     };
     if matches!(dialect, Dialect::Rst | Dialect::Plain)
         && !is_rule(line)
@@ -540,10 +540,9 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
     if matches!(dialect, Dialect::Rst | Dialect::Plain)
         && is_rule(line)
         && lines.get(i + 2).is_some_and(|u| is_rule(u))
+        && let Some(title) = lines.get(i + 1)
     {
-        if let Some(title) = lines.get(i + 1) {
-            return make(1, title.trim(), i + 3);
-        }
+        return make(1, title.trim(), i + 3);
     }
     None
 }
