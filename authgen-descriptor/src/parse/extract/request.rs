@@ -377,7 +377,11 @@ fn schema_row_params(
             Section::Request(location) => location.unwrap_or(default),
             _ => continue,
         };
-        let (Some(name), Some(ty)) = (text_of(index), text_of(index + 1)) else {
+        // A location badge may sit between the name and the type (`grant_type`, `QUERY`, `String`).
+        let badge = text_of(index + 1).and_then(vocab::location_word);
+        let step = usize::from(badge.is_some());
+        let location = badge.unwrap_or(location);
+        let (Some(name), Some(ty)) = (text_of(index), text_of(index + 1 + step)) else {
             continue;
         };
         let identifier = !name.is_empty()
@@ -397,8 +401,8 @@ fn schema_row_params(
         if !identifier || endpoint.params.iter().any(|p| p.name == name) {
             continue;
         }
-        let required = text_of(index + 2).is_some_and(|t| vocab::required(t) == Some(true));
-        let description = text_of(index + if required { 3 } else { 2 }).map(str::to_owned);
+        let required = text_of(index + 2 + step).is_some_and(|t| vocab::required(t) == Some(true));
+        let description = text_of(index + step + if required { 3 } else { 2 }).map(str::to_owned);
         endpoint.params.push(Param {
             name: name.to_owned(),
             rust_name: snake_case(name),

@@ -52,7 +52,100 @@ enum Open {
 }
 
 /// Parses Markdown into blocks. Never fails: pulldown-cmark accepts any text.
+/// ReadMe's legacy blocks (`[block:parameters]` + JSON + `[/block]`) as the Markdown they render
+/// to: headers as headings, parameter grids as tables, code tabs as fenced code, callouts as
+/// quotes. Each block keeps at least its line count, so the lines after it stay true (unless a
+/// block renders longer than its JSON, which ReadMe's verbose JSON rarely allows).
+fn expand_readme_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[block:") {
+        let Some(end) = rest[start..].find("[/block]").map(|e| start + e) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let block = &rest[start..end];
+        let kind = block["[block:".len()..].split(']').next().unwrap_or("");
+        let json = block.find('{').map_or("", |b| &block[b..]);
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let markdown = readme_block(kind, &value);
+        // As many line breaks as the block had, so the lines after it keep their numbers.
+        let breaks = block.matches('\n').count();
+        out.push_str(&markdown);
+        for _ in markdown.matches('\n').count()..breaks {
+            out.push('\n');
+        }
+        rest = &rest[end + "[/block]".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn readme_block(kind: &str, value: &serde_json::Value) -> String {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    match kind {
+        "api-header" => format!("## {}\n", text("title")),
+        "callout" => format!(
+            "> **{}**\n> {}\n",
+            text("title"),
+            text("body").replace('\n', "\n> ")
+        ),
+        "code" => value
+            .get("codes")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let code = c.get("code").and_then(|v| v.as_str()).unwrap_or("");
+                let lang = c.get("language").and_then(|v| v.as_str()).unwrap_or("");
+                format!("```{lang}\n{code}\n```\n")
+            })
+            .collect(),
+        "parameters" => {
+            let cols = value
+                .get("cols")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            let rows = value
+                .get("rows")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            let data = value.get("data");
+            let cell = |key: String| {
+                data.and_then(|d| d.get(&key))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .replace('\n', " ")
+                    .replace('|', "\\|")
+            };
+            let mut table = String::new();
+            let header: Vec<String> = (0..cols).map(|c| cell(format!("h-{c}"))).collect();
+            table.push_str(&format!("| {} |\n", header.join(" | ")));
+            table.push_str(&format!("|{}\n", "---|".repeat(header.len().max(1))));
+            for r in 0..rows.min(1000) {
+                let cells: Vec<String> = (0..cols).map(|c| cell(format!("{r}-{c}"))).collect();
+                table.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+            table
+        }
+        _ => format!("{}\n", text("body")),
+    }
+}
+
 pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
+    let expanded;
+    let text = if text.contains("[block:") {
+        expanded = expand_readme_blocks(text);
+        expanded.as_str()
+    } else {
+        text
+    };
     let mut lines = LineCounter::new(text);
     let mut out = Builder::default();
     let parser = Parser::new_ext(
@@ -391,6 +484,20 @@ mod tests {
 #[cfg(test)]
 mod definition_list_tests {
     use super::*;
+
+    #[test]
+    fn readme_blocks_read_as_the_markdown_they_render_to() {
+        let page = "[block:api-header]\n{\"title\": \"POST /token\"}\n[/block]\n[block:parameters]\n{\"data\": {\"h-0\": \"Name\", \"h-1\": \"Required\", \"0-0\": \"grant_type\", \"0-1\": \"yes\"}, \"cols\": 2, \"rows\": 1}\n[/block]\nafter\n";
+        let blocks = read_blocks(page);
+        assert!(matches!(&blocks[0], Block::Heading { text, .. } if text == "POST /token"));
+        assert!(
+            matches!(&blocks[1], Block::Table(t) if t.header == ["Name", "Required"] && t.rows[0].cells == ["grant_type", "yes"])
+        );
+        // Lines after a block stay where they were, unless a block renders longer than its JSON.
+        assert!(
+            matches!(blocks.last(), Some(Block::Paragraph { text, line }) if text == "after" && *line >= 7)
+        );
+    }
 
     #[test]
     fn a_definition_list_entry_is_one_item() {
