@@ -448,16 +448,20 @@ const TOKEN_OPERATION_WORDS: &[&str] = &[
     "assume",
     "jwt",
     "signin",
-    "connect",
-    "identity",
-    "sts",
     "令牌",
 ];
+
+/// Words that name a token operation only as a whole path segment (`/connect/token`, not
+/// `/connections`).
+const TOKEN_OPERATION_SEGMENTS: &[&str] = &["connect", "identity", "sts"];
 
 /// Whether a path names a token operation (see [`TOKEN_OPERATION_WORDS`]).
 pub fn names_token_operation(path: &str) -> bool {
     let lower = path.to_lowercase();
     TOKEN_OPERATION_WORDS.iter().any(|w| lower.contains(w))
+        || lower
+            .split('/')
+            .any(|segment| TOKEN_OPERATION_SEGMENTS.contains(&segment))
 }
 
 /// Whether a path is a browser authorisation page (`/oauth/authorize`), which a token page links

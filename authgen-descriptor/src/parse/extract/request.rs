@@ -466,8 +466,13 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'));
     let rest = rest.trim();
-    // Something must follow the name: a separator, a parenthesis or words.
-    if !identifier || rest.is_empty() {
+    // Something must follow the name: a parenthesis or words (a lone `Parameters:` is a label).
+    if !identifier
+        || rest
+            .trim_start_matches([':', '：', '-', '—', '–'])
+            .trim()
+            .is_empty()
+    {
         return None;
     }
     // Markers sit in a parenthesis or right after the name: `(string, required)`, `— required —`.
@@ -482,7 +487,7 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
             c.is_whitespace()
                 || matches!(
                     c,
-                    ',' | '，' | '|' | '/' | '*' | '`' | ':' | '：' | '—' | '-'
+                    ',' | '，' | '|' | '/' | '*' | '`' | ':' | '：' | '—' | '-' | '.'
                 )
         })
         .filter(|w| !w.is_empty())

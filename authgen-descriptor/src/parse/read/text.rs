@@ -315,16 +315,21 @@ fn code_block(
     }
     let previous_blank = i == 0 || lines[i - 1].trim().is_empty();
     let indent = lines[i].len() - lines[i].trim_start().len();
-    if previous_blank && (indent >= 4 || lines[i].starts_with('\t')) && dialect != Dialect::Org {
-        return Some(indented(lines, i, None));
-    }
-    // Plain text indents samples by two or three spaces too; those start like code.
+    // Plain text indents everything (prose and parameter lists too): there, an indented block
+    // is code only when it starts like code.
     let code_like = [
         "{", "[", "<", "curl ", "HTTP/", "GET ", "POST ", "PUT ", "PATCH ", "DELETE ",
     ]
     .iter()
     .any(|p| trimmed.starts_with(p));
-    if dialect == Dialect::Plain && previous_blank && indent >= 2 && code_like {
+    if dialect == Dialect::Plain {
+        if previous_blank && indent >= 2 && code_like {
+            return Some(indented(lines, i, None));
+        }
+    } else if previous_blank
+        && (indent >= 4 || lines[i].starts_with('\t'))
+        && dialect != Dialect::Org
+    {
         return Some(indented(lines, i, None));
     }
     None
@@ -510,6 +515,42 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
             let level = line.chars().take_while(|c| *c == '#').count();
             if line[level..].starts_with(' ') {
                 return make(level, &line[level..], i + 1);
+            }
+        }
+        // RFC-style numbered section titles at the margin: `2.3.  Errors`.
+        Dialect::Plain if line.starts_with(|c: char| c.is_ascii_digit()) => {
+            let number: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let title = line[number.len()..].trim();
+            if number.ends_with('.')
+                && line[number.len()..].starts_with(' ')
+                && !title.is_empty()
+                && title.chars().count() <= 60
+                && title.chars().next().is_some_and(char::is_uppercase)
+                && !title.ends_with(['.', ':', ','])
+            {
+                let level = number.matches('.').count();
+                return make(level, title, i + 1);
+            }
+        }
+        // RFC-style numbered section titles at the margin: `2.3.  Errors`.
+        Dialect::Plain if line.starts_with(|c: char| c.is_ascii_digit()) => {
+            let number: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let title = line[number.len()..].trim();
+            if number.ends_with('.')
+                && line[number.len()..].starts_with(' ')
+                && !title.is_empty()
+                && title.chars().count() <= 60
+                && title.chars().next().is_some_and(char::is_uppercase)
+                && !title.ends_with(['.', ':', ','])
+            {
+                let level = number.matches('.').count();
+                return make(level, title, i + 1);
             }
         }
         _ => {}
