@@ -11,6 +11,7 @@ pub(crate) mod text;
 use std::collections::BTreeMap;
 
 use super::blocks::{Block, Table};
+use super::case;
 use super::diagnostics::Diagnostic;
 use super::read::Document;
 use super::vocab::{self, Column, Key, Section};
@@ -514,6 +515,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
         let in_test = page.context[index].heading.is_some_and(names_test);
         line_facts(index, block, in_test, &mut facts);
         method_badge_facts(page, index, in_test, &mut facts);
+        prose_hosts(index, block, &mut facts);
         match block {
             Block::Paragraph { text, line }
             | Block::Item { text, line }
@@ -726,6 +728,67 @@ fn table_facts(
                 None => {}
             }
         }
+    }
+}
+
+/// Bare hosts named in a sentence about hosts or environments (`Hosts: https://a.example.com for
+/// production, https://sandbox.example.com for the sandbox`), each labelled by the words that
+/// follow it.
+fn prose_hosts(index: usize, block: &Block, facts: &mut Facts) {
+    let (Block::Paragraph { text, line }
+    | Block::Item { text, line }
+    | Block::Note { text, line, .. }) = block
+    else {
+        return;
+    };
+    if !text.contains("://") {
+        return;
+    }
+    let about_hosts = [
+        "host",
+        "base url",
+        "server",
+        "domain",
+        "environment",
+        "域名",
+        "环境",
+        "地址",
+    ]
+    .iter()
+    .any(|w| case::contains_ascii_ci(text, w) || text.contains(w));
+    if !about_hosts {
+        return;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate() {
+        let w = word.trim_matches(|c: char| {
+            matches!(
+                c,
+                '`' | '"' | '\'' | '(' | ')' | ',' | '，' | '。' | '<' | '>'
+            )
+        });
+        if !w.starts_with("http") {
+            continue;
+        }
+        let Some(url) = parse_url(w) else {
+            continue;
+        };
+        let (Some(host), "/") = (url.host, url.path.as_str()) else {
+            continue;
+        };
+        let after: String = words[i + 1..]
+            .iter()
+            .take(4)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let label = vocab::environment(&after);
+        let label = if label.len() > 12 {
+            "prod".to_owned()
+        } else {
+            label
+        };
+        facts.hosts.push((index, label, host, *line));
     }
 }
 

@@ -51,7 +51,15 @@ pub(super) fn read<'p>(
     // A page that does not label its response sample still shows it: the JSON object in the
     // segment that holds a token (at any depth), outside request and error sections.
     if !sample.is_some_and(|(v, ..)| holds_token(v, 0)) {
-        let found = range.clone().find_map(|index| {
+        // In the segment first; for a token operation, anywhere on the page (an SDK reference
+        // documents the response type in a section of its own).
+        let everywhere = crate::parse::vocab::names_token_operation(&endpoint.path);
+        let blocks = if everywhere {
+            0..page.doc.blocks.len()
+        } else {
+            range.clone()
+        };
+        let found = range.clone().chain(blocks).find_map(|index| {
             let Block::Code {
                 text,
                 line,
