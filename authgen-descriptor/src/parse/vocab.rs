@@ -88,55 +88,55 @@ pub fn column(header: &str) -> Option<Column> {
 }
 
 fn column_of(h: &str) -> Option<Column> {
-    let column = match h {
-        "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
-        | "属性名" | "变量" | "变量名" | "name" | "field" | "parameter" | "param" | "key"
-        | "参数key" | "fieldname" | "parametername" | "paramname" | "property" | "propertyname"
-        | "attribute" | "claim" | "argument" | "paramkey" | "fieldkey" | "字段key" => {
-            Column::Name
-        }
-        "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
-            Column::Type
-        }
-        "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "必选" | "是否必选"
-        | "必含" | "必需" | "是否必需" | "required" | "required?" | "isrequired" | "mandatory"
-        | "condition" | "requirement" | "必填项" => Column::Required,
-        "是否可空" | "可空" | "nullable" | "允许空" | "是否允许为空" | "optional" | "可选" => {
-            Column::Nullable
-        }
-        "位置" | "参数位置" | "in" | "location" | "parametertype" | "paramtype" | "参数类别" => {
-            Column::Location
-        }
-        "最大长度" | "长度" | "maxlength" | "length" | "maxlen" => Column::MaxLength,
-        "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义"
-        | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" | "简介"
-        | "meaning" | "details" | "detail" | "错误描述" | "错误信息" | "返回信息" | "信息"
-        | "message" | "msg" | "reason" | "cause" | "原因" | "描述信息" | "错误说明" | "notes"
-        | "note" | "explanation" | "解释" => Column::Description,
-        "示例值" | "示例" | "例子" | "样例" | "example" | "sample" | "examplevalue" | "样例值" => {
-            Column::Example
-        }
-        "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" | "paramvalue" => {
-            Column::Value
-        }
-        "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
-        "环境" | "environment" | "env" | "环境名称" => Column::Environment,
-        "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path"
-        | "接口地址" | "endpoint" | "baseurl" => Column::Url,
-        "请求方式" | "方法" | "请求类型" | "method" | "httpmethod" | "请求方法" => {
-            Column::Method
-        }
-        "需要授权" | "是否需要授权" | "需要认证" | "requiresauth" | "auth" | "authorization" => {
-            Column::NeedsAuth
-        }
-        "标题" | "项目" | "项" | "item" => Column::Key,
-        "内容" | "content" => Column::Content,
-        "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode"
-        | "error" | "错误" | "错误代码" | "http状态码" | "httpstatus" | "httpcode" | "status"
-        | "http" | "subcode" | "errorcodes" | "错误编码" | "业务码" => Column::Code,
-        "其他信息" | "其他" | "other" | "备用" => Column::Other,
-        _ => return None,
-    };
+    let column =
+        match h {
+            "参数" | "参数名" | "参数名称" | "名称" | "字段" | "字段名" | "字段名称" | "属性"
+            | "属性名" | "变量" | "变量名" | "name" | "field" | "parameter" | "param" | "key"
+            | "参数key" | "fieldname" | "parametername" | "paramname" | "property"
+            | "propertyname" | "attribute" | "claim" | "argument" | "paramkey" | "fieldkey"
+            | "字段key" => Column::Name,
+            "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
+                Column::Type
+            }
+            "是否必填" | "是否必须" | "必填" | "必须" | "是否必传" | "必传" | "必选"
+            | "是否必选" | "必含" | "必需" | "是否必需" | "required" | "required?"
+            | "isrequired" | "mandatory" | "condition" | "requirement" | "必填项" => {
+                Column::Required
+            }
+            "是否可空" | "可空" | "nullable" | "允许空" | "是否允许为空" | "optional" | "可选" => {
+                Column::Nullable
+            }
+            "位置" | "参数位置" | "in" | "location" | "parametertype" | "paramtype"
+            | "参数类别" => Column::Location,
+            "最大长度" | "长度" | "maxlength" | "length" | "maxlen" => Column::MaxLength,
+            "参数描述" | "字段说明" | "备注" | "描述" | "说明" | "参数说明" | "含义"
+            | "description" | "desc" | "remark" | "remarks" | "comment" | "注释" | "简介"
+            | "meaning" | "details" | "detail" | "错误描述" | "错误信息" | "返回信息" | "信息"
+            | "message" | "msg" | "reason" | "cause" | "原因" | "描述信息" | "错误说明"
+            | "notes" | "note" | "explanation" | "解释" => Column::Description,
+            "示例值" | "示例" | "例子" | "样例" | "example" | "sample" | "examplevalue"
+            | "样例值" => Column::Example,
+            "参数值" | "默认值" | "值" | "value" | "default" | "defaultvalue" | "paramvalue" => {
+                Column::Value
+            }
+            "序号" | "编号" | "no" | "no." | "#" | "index" => Column::Index,
+            "环境" | "environment" | "env" | "环境名称" => Column::Environment,
+            "请求地址" | "地址" | "url" | "域名" | "host" | "请求路径" | "路径" | "path"
+            | "接口地址" | "endpoint" | "baseurl" => Column::Url,
+            "请求方式" | "方法" | "请求类型" | "method" | "httpmethod" | "请求方法" => {
+                Column::Method
+            }
+            "需要授权" | "是否需要授权" | "需要认证" | "requiresauth" | "auth"
+            | "authorization" => Column::NeedsAuth,
+            "标题" | "项目" | "项" | "item" => Column::Key,
+            "内容" | "content" => Column::Content,
+            "错误码" | "返回码" | "状态码" | "code" | "errorcode" | "errcode" | "statuscode"
+            | "error" | "错误" | "错误代码" | "http状态码" | "httpstatus" | "httpcode"
+            | "status" | "http" | "subcode" | "errorcodes" | "错误编码" | "业务码" | "返回值"
+            | "返回码说明" => Column::Code,
+            "其他信息" | "其他" | "other" | "备用" => Column::Other,
+            _ => return None,
+        };
     Some(column)
 }
 

@@ -131,8 +131,19 @@ fn set_label<'a>(current: &mut Context<'a>, heading_section: Option<Section>, te
 
 fn is_short_label(text: &str) -> bool {
     !text.contains('\n')
-        && text.chars().count() <= 20
-        && !text.contains(['。', '，', ',', '.', ':', '：'])
+        && (text.chars().count() <= 20 && !text.contains(['。', '，', ',', '.', ':', '：'])
+            || is_caption(text))
+}
+
+/// A table or figure caption (`表3-2 Request Header参数说明`, `Table 4: Errors`): a label
+/// whatever its length.
+fn is_caption(text: &str) -> bool {
+    let rest = text
+        .strip_prefix('表')
+        .or_else(|| text.strip_prefix("Table "))
+        .or_else(|| text.strip_prefix("图"));
+    rest.is_some_and(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        && text.chars().count() <= 48
 }
 
 /// A column-classified table.

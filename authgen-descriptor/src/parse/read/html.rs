@@ -146,7 +146,7 @@ fn blocks(tree: &Tree) -> Vec<Block> {
         }
         // A table laid out around the page (Word's two-column layout, cells holding headings
         // and tables of their own) is not a data table: its content is read as blocks.
-        if layout.get(node).copied().unwrap_or(false) {
+        if layout.get(node).copied().unwrap_or(false) && !has_known_header(tree, node) {
             continue;
         }
         flush(&mut loose, loose_line, &mut blocks);
@@ -212,6 +212,26 @@ fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
         }
     }
     layout
+}
+
+/// Whether a table's first row names known columns (a data table, even with tables nested in
+/// its cells: Word's sub-parameter tables).
+fn has_known_header(tree: &Tree, table: Id) -> bool {
+    if tree.name(table) != Some("table") {
+        return false;
+    }
+    let Some(first) = tree
+        .subtree(table)
+        .find(|&n| tree.name(n) == Some("tr") && nearest_table(tree, n) == Some(table))
+    else {
+        return false;
+    };
+    let mut scratch = String::new();
+    cells(tree, first)
+        .iter()
+        .filter(|&&c| crate::parse::vocab::column(&element_text(tree, c, &mut scratch)).is_some())
+        .count()
+        >= 2
 }
 
 /// Elements whose boundaries end a run of loose text: layout containers, and custom elements
