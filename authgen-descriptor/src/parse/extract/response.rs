@@ -59,7 +59,9 @@ pub(super) fn read<'p>(
         } else {
             range.clone()
         };
-        let found = range.clone().chain(blocks).find_map(|index| {
+        // Outside request sections first; then inside one too (a generator's UI chrome such as
+        // `Body Headers (5)` can leave a response sample under a request-looking label).
+        let candidate = |index: usize, strict: bool| {
             let Block::Code {
                 text,
                 line,
@@ -69,15 +71,22 @@ pub(super) fn read<'p>(
             else {
                 return None;
             };
-            if matches!(
-                page.section(index),
-                Section::ErrorSample | Section::RequestSample | Section::Request(_)
-            ) {
+            let excluded = match page.section(index) {
+                Section::ErrorSample | Section::RequestSample => true,
+                Section::Request(_) => strict,
+                _ => false,
+            };
+            if excluded {
                 return None;
             }
             let value = page.sample(index)?;
             holds_token(value, 0).then_some((value, text.as_str(), *line, *text_line))
-        });
+        };
+        let found = range
+            .clone()
+            .chain(blocks.clone())
+            .find_map(|index| candidate(index, true))
+            .or_else(|| range.clone().find_map(|index| candidate(index, false)));
         if found.is_some() {
             sample = found;
         }
