@@ -35,7 +35,8 @@ fn no_method() {
     assert_eq!(
         messages,
         [
-            "p.md:4: error: no method found for `/a/token`: expected `METHOD URL`, a `Method:`/`请求方式:` label, a method column or a curl command near it; described as GET until the page or the manifest says otherwise"
+            "p.md:4: error: no method found for `/a/token`: expected `METHOD URL`, a `Method:`/`请求方式:` label, a method column or a curl command near it; described as GET until the page or the manifest says otherwise",
+            "p.md:4: warning: `/a/token` names a token operation but no token was found in its response: expected a field such as `access_token`/`token`/`ticket` in a response table or sample, or a token response header; add one to the manifest if the page does not say"
         ]
     );
 }
@@ -99,5 +100,19 @@ fn english_headers_and_markers() {
     assert_eq!(
         e.expiry.first().map(|x| x.path.as_str()),
         Some("expires_in")
+    );
+}
+
+#[test]
+fn a_table_that_gives_no_fact_is_named() {
+    let page = "# T\n\nPOST https://a.example.com/a/token\n\n## 响应\n\n```json\n{\"access_token\": \"x\"}\n```\n\n## 附录\n\n| 字段 | 类型 | 说明 |\n|---|---|---|\n| foo | string | 某个字段 |\n";
+    let (found, _, diagnostics) = describe_text("p.md", Some("md"), page);
+    assert_eq!(found.map(|(e, _)| e.len()), Some(1));
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("p.md:13: warning: a table of parameters or response fields")),
+        "{messages:?}"
     );
 }

@@ -180,9 +180,63 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
         request::read(&page, range.clone(), &paths, &mut endpoint);
         let sample = response::read(&page, range.clone(), &mut endpoint);
         envelope::read(&page, range, sample, &mut endpoint);
+        let lower = endpoint.path.to_lowercase();
+        if endpoint.token.is_none() && (lower.contains("token") || lower.contains("ticket")) {
+            out.diagnostics.push(Diagnostic::warning(
+                page.source(anchor.line),
+                format!(
+                    "`{}` names a token operation but no token was found in its response: expected a field such as `access_token`/`token`/`ticket` in a response table or sample, or a token response header; add one to the manifest if the page does not say",
+                    endpoint.path
+                ),
+            ));
+        }
         out.endpoints.push(endpoint);
     }
+    warn_unused_tables(&page, &out.endpoints, &mut out.diagnostics);
     Ok(out)
+}
+
+/// Tables that look like parameters, response fields or error codes but gave no fact: each
+/// named with its line and why it was passed over, so nothing a page says is dropped silently.
+fn warn_unused_tables(page: &Page<'_>, endpoints: &[Endpoint], diagnostics: &mut Vec<Diagnostic>) {
+    let mut used: Vec<u32> = Vec::new();
+    for e in endpoints {
+        used.extend(e.params.iter().map(|p| p.source.line));
+        used.extend(e.errors.iter().map(|x| x.source.line));
+        used.extend(e.sources.values().map(|s| s.line));
+        let mut stack: Vec<&crate::model::Field> = e.response.iter().collect();
+        while let Some(f) = stack.pop() {
+            used.push(f.source.line);
+            stack.extend(f.fields.iter());
+        }
+    }
+    for (index, block) in page.doc.blocks.iter().enumerate() {
+        let (Block::Table(table), Some(columns)) = (block, page.columns(index)) else {
+            continue;
+        };
+        let kind = if columns.has(Column::Code) {
+            "error codes"
+        } else if columns.is_field_table() {
+            "parameters or response fields"
+        } else {
+            continue;
+        };
+        let lines: Vec<u32> = std::iter::once(table.line)
+            .chain(table.rows.iter().map(|r| r.line))
+            .collect();
+        if table.rows.is_empty() || lines.iter().any(|l| used.contains(l)) {
+            continue;
+        }
+        let section = page.section(index);
+        diagnostics.push(Diagnostic::warning(
+            page.source(table.line),
+            format!(
+                "a table of {kind} ({} rows, columns {}) gave no fact: its section ({section:?}) is not one this kind of table is read in, or no endpoint's segment holds it",
+                table.rows.len(),
+                table.header.iter().map(|h| format!("`{}`", h.trim())).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
 }
 
 fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
