@@ -374,8 +374,12 @@ fn expiry_kind(field: &Field, value: Option<&Value>) -> Option<ExpiryKind> {
     });
     match value {
         Some(Value::Number(n)) => {
-            let large = n.as_f64().is_some_and(|v| v >= 1e9);
-            return Some(if large || (says_instant && !says_lifetime) {
+            let value = n.as_f64().unwrap_or(0.0);
+            // The value decides where it can: no timestamp is below 10⁸ (1973), no lifetime
+            // above 10⁹ seconds (31 years); in between, the description does.
+            let large = value >= 1e9;
+            let small = value < 1e8;
+            return Some(if large || (!small && says_instant && !says_lifetime) {
                 ExpiryKind::Datetime
             } else {
                 ExpiryKind::Seconds

@@ -91,7 +91,7 @@ pub(super) fn read<'p>(
             sample = found;
         }
     }
-    let table = table_fields(page, range);
+    let table = table_fields(page, range, sample.map(|(v, ..)| v));
     endpoint.response = match sample {
         None => table,
         Some((value, text, line, text_line)) => {
@@ -117,20 +117,40 @@ pub(super) fn read<'p>(
 }
 
 /// Fields from every table in a response section, nested by row depth.
-fn table_fields(page: &Page<'_>, range: Range<usize>) -> Vec<Field> {
+fn table_fields(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>) -> Vec<Field> {
     let mut rows: Vec<(u8, Field)> = Vec::new();
     for index in range {
         let Block::Table(table) = &page.doc.blocks[index] else {
             continue;
         };
-        if page.section(index) != Section::Response {
-            continue;
-        }
         let Some(columns) = page.columns(index) else {
             continue;
         };
         if !columns.is_field_table() {
             continue;
+        }
+        // A field table outside a response section is one by its content: it names the token,
+        // or most of its names are keys of the response sample.
+        let by_content = || {
+            let names: Vec<&str> = table
+                .rows
+                .iter()
+                .filter_map(|r| columns.cell(&r.cells, Column::Name))
+                .collect();
+            let token = names.iter().any(|n| {
+                super::text::with_loose(n, |l| {
+                    (l.contains("token") || l.contains("ticket"))
+                        && !l.contains("refresh")
+                        && !l.contains("type")
+                })
+            });
+            let in_sample = sample.map_or(0, |s| names.iter().filter(|n| has_key(s, n, 0)).count());
+            !names.is_empty() && (token || in_sample * 2 > names.len())
+        };
+        match page.section(index) {
+            Section::Response => {}
+            Section::Other | Section::ResponseSample | Section::Basics if by_content() => {}
+            _ => continue,
         }
         for row in &table.rows {
             let Some(name) = columns.cell(&row.cells, Column::Name) else {
@@ -380,4 +400,17 @@ fn holds_token(value: &Value, depth: usize) -> bool {
             });
             (named && v.is_string()) || holds_token(v, depth + 1)
         })
+}
+
+/// Whether a JSON value has `key` at any depth (bounded).
+fn has_key(value: &Value, key: &str, depth: usize) -> bool {
+    match value {
+        Value::Object(map) => {
+            depth < 8 && (map.contains_key(key) || map.values().any(|v| has_key(v, key, depth + 1)))
+        }
+        Value::Array(items) => {
+            depth < 8 && items.iter().take(4).any(|v| has_key(v, key, depth + 1))
+        }
+        _ => false,
+    }
 }
