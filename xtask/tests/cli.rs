@@ -27,7 +27,7 @@ fn describe_prints_each_seed_descriptor_without_a_manifest() {
         ),
         (
             "specs/appauth/access-token.md",
-            "access_token",
+            "appauth",
             vec!["get_access_token", "hello"],
         ),
         (

@@ -230,14 +230,10 @@ pub fn describe_pages(paths: &[PathBuf]) -> Vec<ProviderBuild> {
     for path in paths {
         let mut diagnostics = Vec::new();
         let outcome = read_one(path, None, &mut diagnostics);
-        let stem = path.file_stem().map_or_else(
-            || "provider".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        );
         let name = outcome
             .as_ref()
             .and_then(|o| guess_provider(&o.endpoints))
-            .unwrap_or_else(|| extract::text::snake_case(&stem));
+            .unwrap_or_else(|| name_from_path(path));
         let group = groups.entry(name).or_default();
         group.0.extend(outcome);
         group.1.extend(diagnostics);
@@ -255,11 +251,74 @@ pub fn describe_pages(paths: &[PathBuf]) -> Vec<ProviderBuild> {
 
 /// The registrable name of the first host: `dev-etc.ebaas.com` → `ebaas`.
 fn guess_provider(endpoints: &[Endpoint]) -> Option<String> {
-    let host = endpoints.iter().flat_map(|e| e.base_urls.values()).next()?;
-    let host = host.split("://").nth(1)?.split([':', '/']).next()?;
-    let labels: Vec<&str> = host.split('.').collect();
-    let label = labels.len().checked_sub(2).and_then(|i| labels.get(i))?;
+    endpoints
+        .iter()
+        .flat_map(|e| e.base_urls.values())
+        .find_map(|url| brand_of_host(url))
+}
+
+/// The brand a host names: the label before the registrable suffix (`api.weixin.qq.com` →
+/// `weixin`: `qq.com` hosts many products; `open.example.com.cn` → `example`); `None` for
+/// placeholders (`example.com`, `localhost`, an IP address, `{host}`).
+fn brand_of_host(url: &str) -> Option<String> {
+    let host = url
+        .split("://")
+        .nth(1)?
+        .split([':', '/'])
+        .next()?
+        .to_ascii_lowercase();
+    if host.contains(['{', '<', '$'])
+        || host == "localhost"
+        || host
+            .split('.')
+            .all(|l| l.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut labels: Vec<&str> = host.split('.').collect();
+    labels.pop(); // the top-level domain
+    // Second-level suffixes (`com.cn`, `co.uk`) and parents shared by many products.
+    while labels.len() > 1
+        && matches!(
+            labels.last(),
+            Some(&("com" | "co" | "net" | "org" | "gov" | "edu" | "ac" | "qq" | "amazonaws"))
+        )
+    {
+        labels.pop();
+    }
+    let label = labels.last()?;
+    if matches!(*label, "example" | "test" | "invalid" | "localhost") {
+        return None;
+    }
     Some(extract::text::snake_case(label))
+}
+
+/// A provider name for a page whose hosts name none: its folder when the folder is named after
+/// a provider (`specs/appauth/…`), else its file name without a leading number (`19_ctrip_…` →
+/// `ctrip`).
+fn name_from_path(path: &Path) -> String {
+    let folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|f| f.to_string_lossy().into_owned())
+        .filter(|f| {
+            !matches!(
+                f.as_str(),
+                "" | "." | ".." | "pages" | "specs" | "corpus" | "docs" | "tmp"
+            )
+        });
+    if let Some(folder) = folder {
+        return extract::text::snake_case(&folder);
+    }
+    let stem = path.file_stem().map_or_else(
+        || "provider".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let snake = extract::text::snake_case(&stem);
+    snake
+        .split('_')
+        .find(|part| !part.is_empty() && !part.chars().all(|c| c.is_ascii_digit()) && *part != "n")
+        .map_or(snake.clone(), str::to_owned)
 }
 
 fn assemble(
@@ -540,5 +599,46 @@ impl Plan {
             );
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::*;
+
+    #[test]
+    fn providers_are_named_by_brand_not_by_shared_parents_or_placeholders() {
+        assert_eq!(
+            brand_of_host("https://api.weixin.qq.com").as_deref(),
+            Some("weixin")
+        );
+        assert_eq!(
+            brand_of_host("https://open.example.com.cn").as_deref(),
+            None
+        );
+        assert_eq!(
+            brand_of_host("https://open.youzan.com.cn").as_deref(),
+            Some("youzan")
+        );
+        assert_eq!(brand_of_host("https://sso.example.com").as_deref(), None);
+        assert_eq!(brand_of_host("http://127.0.0.1:8080").as_deref(), None);
+        assert_eq!(brand_of_host("https://{host}").as_deref(), None);
+        assert_eq!(
+            brand_of_host("https://accounts.spotify.com").as_deref(),
+            Some("spotify")
+        );
+    }
+
+    #[test]
+    fn pages_without_a_host_are_named_by_folder_or_file() {
+        assert_eq!(
+            name_from_path(Path::new("specs/appauth/access-token.md")),
+            "appauth"
+        );
+        assert_eq!(
+            name_from_path(Path::new("corpus/pages/19_ctrip_corp_ticket.md")),
+            "ctrip"
+        );
+        assert_eq!(name_from_path(Path::new("n_03_x.md")), "x");
     }
 }
