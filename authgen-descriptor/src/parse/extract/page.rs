@@ -130,8 +130,13 @@ fn set_label<'a>(current: &mut Context<'a>, heading_section: Option<Section>, te
 }
 
 fn is_short_label(text: &str) -> bool {
+    // A short line ending with a colon introduces what follows (`Parameters:`, `请求参数：`).
+    let introducing = text.trim_end().strip_suffix([':', '：']);
     !text.contains('\n')
         && (text.chars().count() <= 20 && !text.contains(['。', '，', ',', '.', ':', '：'])
+            || introducing.is_some_and(|t| {
+                t.chars().count() <= 24 && !t.contains(['。', '，', ',', '.', ':', '：'])
+            })
             || is_caption(text))
 }
 

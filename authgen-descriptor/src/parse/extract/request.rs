@@ -508,8 +508,20 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
     let description = rest
         .trim_start_matches([':', '：', '-', '—', '–', ' '])
         .to_owned();
+    // An SDK reference names the argument and says what goes on the wire: `sent as `client_id``.
+    let wire = ["sent as ", "wire name ", "maps to ", "serialized as "]
+        .iter()
+        .find_map(|marker| {
+            let at = description.find(marker)? + marker.len();
+            let word = description[at..].split_whitespace().next()?;
+            Some(
+                word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                    .to_owned(),
+            )
+        })
+        .filter(|w| !w.is_empty() && w.chars().any(|c| c == '_' || c.is_ascii_lowercase()));
     Some(ParamItem {
-        name: name.to_owned(),
+        name: wire.unwrap_or_else(|| name.to_owned()),
         ty,
         required,
         location,

@@ -72,8 +72,8 @@ pub(super) fn read<'p>(
                 return None;
             };
             let excluded = match page.section(index) {
-                Section::ErrorSample | Section::RequestSample => true,
-                Section::Request(_) => strict,
+                Section::ErrorSample => true,
+                Section::Request(_) | Section::RequestSample => strict,
                 _ => false,
             };
             if excluded {
