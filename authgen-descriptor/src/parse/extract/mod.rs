@@ -70,8 +70,17 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let mut facts = collect_facts(&page);
     out.resources = std::mem::take(&mut facts.resources);
 
-    let mentions = path_mentions(doc);
-    let owned = canonical_anchors(choose_anchors(&facts), &mentions);
+    let chosen = choose_anchors(&facts);
+    // A template ends like the path it stands for: only words ending in an anchor's last
+    // segment can be one (most of a page's words are not looked at).
+    let endings: Vec<String> = chosen
+        .iter()
+        .filter_map(|a| a.url.path.trim_end_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mentions = path_mentions(doc, &endings);
+    let owned = canonical_anchors(chosen, &mentions);
     let anchors: Vec<&UrlFact> = owned.iter().collect();
     if anchors.is_empty() {
         let line = doc.blocks.first().map_or(1, Block::line);
@@ -210,6 +219,8 @@ fn warn_unused_tables(page: &Page<'_>, endpoints: &[Endpoint], diagnostics: &mut
             stack.extend(f.fields.iter());
         }
     }
+    used.sort_unstable();
+    used.dedup();
     for (index, block) in page.doc.blocks.iter().enumerate() {
         let (Block::Table(table), Some(columns)) = (block, page.columns(index)) else {
             continue;
@@ -224,7 +235,7 @@ fn warn_unused_tables(page: &Page<'_>, endpoints: &[Endpoint], diagnostics: &mut
         let lines: Vec<u32> = std::iter::once(table.line)
             .chain(table.rows.iter().map(|r| r.line))
             .collect();
-        if table.rows.is_empty() || lines.iter().any(|l| used.contains(l)) {
+        if table.rows.is_empty() || lines.iter().any(|l| used.binary_search(l).is_ok()) {
             continue;
         }
         let section = page.section(index);
@@ -271,10 +282,10 @@ fn same_endpoint(anchor: &UrlFact, path: &str) -> bool {
 
 /// Every path the page writes anywhere (inline code, labels, headings, URLs in code), with at
 /// least two segments: the forms an endpoint may be documented under.
-fn path_mentions(doc: &Document) -> Vec<String> {
+fn path_mentions(doc: &Document, endings: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut add = |text: &str| {
-        if !text.contains('/') {
+        if !text.contains('/') || !endings.iter().any(|e| text.contains(e.as_str())) {
             return;
         }
         for word in text.split(|c: char| {
@@ -287,6 +298,7 @@ fn path_mentions(doc: &Document) -> Vec<String> {
             // Two segments at least: two slashes (a URL has more).
             if !(word.starts_with('/') || word.contains("://") || word.starts_with('{'))
                 || word.matches('/').count() < 2
+                || !endings.iter().any(|e| word.contains(e.as_str()))
             {
                 continue;
             }
@@ -575,8 +587,11 @@ fn collect_facts(page: &Page<'_>) -> Facts {
             | Block::Item { text, line }
             | Block::Label { text, line }
             | Block::Note { text, line, .. } => {
-                let lines: Vec<&str> = text.lines().collect();
-                for (i, part) in lines.iter().enumerate() {
+                // A block without a colon states no `key: value`: one scan and done.
+                if !text.contains([':', '：']) {
+                    continue;
+                }
+                for (i, part) in text.lines().enumerate() {
                     let Some((key, value)) = vocab::split_key_value(part) else {
                         continue;
                     };
@@ -650,7 +665,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                             }
                         }
                         Some(Key::Description) => {
-                            let rest = lines[i + 1..].join("\n");
+                            let rest = text.lines().skip(i + 1).collect::<Vec<_>>().join("\n");
                             let description = if value.is_empty() {
                                 rest
                             } else {

@@ -21,18 +21,18 @@ impl Reader for JsonReader {
         "json"
     }
 
-    fn sniff(&self, _extension: Option<&str>, text: &str) -> u8 {
+    fn sniff(&self, extension: Option<&str>, text: &str) -> u8 {
+        // Markup pages may open with a brace too (`{{Note}}`, `{attribute}`).
+        if !matches!(extension, None | Some("json" | "txt" | "text")) {
+            return 0;
+        }
         let trimmed = text.trim_start();
         if !(trimmed.starts_with('{') || trimmed.starts_with('[')) || trimmed.contains("\"__html\"")
         {
             return 0;
         }
-        // A page that is not JSON goes to the JSON-wrapper reader, which says why.
-        if serde_json::from_str::<Value>(text).is_ok() {
-            80
-        } else {
-            0
-        }
+        // Parsed once, by `read` (which says where a page that is not JSON breaks).
+        80
     }
 
     fn read(&self, page: &str, text: &str) -> Result<Document, Diagnostic> {

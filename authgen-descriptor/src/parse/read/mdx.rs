@@ -20,6 +20,13 @@ impl Reader for MdxReader {
         if extension == Some("mdx") {
             return 90;
         }
+        // Pages whose extension names another format are not scanned line by line.
+        if matches!(
+            extension,
+            Some("html" | "htm" | "json" | "adoc" | "rst" | "wiki" | "org")
+        ) {
+            return 0;
+        }
         let mdx_line = text.lines().any(|line| {
             let line = line.trim_start();
             (line.starts_with("import ") && line.contains(" from "))
