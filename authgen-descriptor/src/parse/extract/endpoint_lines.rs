@@ -39,7 +39,13 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
         if !line.contains('/') {
             continue;
         }
-        if let Some(found) = method_then_url(line).or_else(|| badge_pair(line)) {
+        // A method word in capitals, or a line of two words (a badge in any case).
+        let named = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .iter()
+            .any(|m| line.contains(m));
+        let pair = line.split_whitespace().nth(2).is_none();
+        let found = if named { method_then_url(line) } else { None };
+        if let Some(found) = found.or_else(|| if pair { badge_pair(line) } else { None }) {
             out.push(EndpointLine {
                 method: Some(found.0),
                 url: found.1,

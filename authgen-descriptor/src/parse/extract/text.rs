@@ -129,8 +129,13 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
         .find(|t| t.contains('/'))?
         .trim_matches(|c: char| matches!(c, '`' | '"' | '\'' | '<' | '>' | '(' | ')' | ',' | '，'));
     // Markup escapes (`\{realm}`, `access\_token`) are not part of the path.
-    let unescaped = token.replace('\\', "");
-    let token = unescaped.as_str();
+    let unescaped;
+    let token = if token.contains('\\') {
+        unescaped = token.replace('\\', "");
+        unescaped.as_str()
+    } else {
+        token
+    };
     let without_query = token.split(['?', '#']).next().unwrap_or(token);
     // A host placeholder (`{{server}}/api/x`, `{baseUrl}/x`, `${HOST}/x`, `<host>/x`) leaves
     // the path alone.
