@@ -134,19 +134,34 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
         let mut sources = BTreeMap::new();
         sources.insert("path".to_owned(), page.source(anchor.line));
         sources.insert("method".to_owned(), page.source(method.line));
-        let mut base_urls = BTreeMap::new();
+        let mut base_urls: BTreeMap<String, String> = BTreeMap::new();
         let mut hosts = hosts_in(&facts, range.clone(), &anchors);
         if hosts.is_empty() {
             hosts = page_hosts.clone();
         }
+        let mut host_conflicts = Vec::new();
         for (env, host, line) in hosts {
             if base_urls.values().any(|h| *h == host) {
                 continue;
             }
             // Two hosts under one label (regions, an old and a new host): the second is kept
-            // under a label made from its host.
-            let env = if base_urls.contains_key(&env) {
-                vocab::environment(host.split("://").nth(1).unwrap_or(&host))
+            // under a label made from its host, and the disagreement is recorded.
+            let env = if let Some(first) = base_urls.get(&env) {
+                let label = vocab::environment(host.split("://").nth(1).unwrap_or(&host));
+                let first_line = sources
+                    .get(&format!("base_urls.{env}"))
+                    .map_or(0, |s| s.line);
+                host_conflicts.push(crate::model::Conflict {
+                    topic: format!("/base_urls/{env}"),
+                    chosen: first.clone(),
+                    alternatives: vec![host.clone()],
+                    message: format!(
+                        "two hosts for `{env}`: {first} (line {first_line}) and {host} (line {line}); kept the first as `{env}` and the second as `{label}` (an old and a new host, or regions: rename or drop one in the manifest)"
+                    ),
+                    source: page.source(line),
+                    settled_by: None,
+                });
+                label
             } else {
                 env
             };
@@ -180,7 +195,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             use_limit: None,
             errors: Vec::new(),
             examples: Vec::new(),
-            conflicts: Vec::new(),
+            conflicts: host_conflicts,
             sources,
         };
         let paths: Vec<&str> = std::iter::once(anchor.url.path.as_str())

@@ -571,6 +571,8 @@ pub(super) fn is_secret(name: &str, description: Option<&str>) -> bool {
 /// A request sample: the literal body or query of a call (not an SDK snippet).
 struct LiteralSample {
     keys: Vec<String>,
+    /// The sample's values, when it is a JSON object (their types are compared with the table).
+    values: Option<serde_json::Map<String, serde_json::Value>>,
     line: u32,
     /// Whether the keys come from a URL's query string (rather than a body).
     in_query: bool,
@@ -937,6 +939,76 @@ fn reconcile_with_sample(
             settled_by: None,
         });
     }
+    // What the table requires and the sample does not send, and types the two disagree on.
+    let in_sample = |name: &str| sample.keys.iter().any(|k| k == name);
+    // A sample that sends fewer than half of the parameters illustrates a part of the call (one
+    // query argument); only a full one says what is missing.
+    let sent: Vec<&Param> = endpoint
+        .params
+        .iter()
+        .filter(|p| matches!(p.location, Location::Body | Location::Query))
+        .collect();
+    let full = sent.iter().filter(|p| in_sample(&p.name)).count() * 2 >= sent.len();
+    let mut conflicts = Vec::new();
+    for p in &endpoint.params {
+        if full
+            && p.required
+            && matches!(p.location, Location::Body | Location::Query)
+            && !in_sample(&p.name)
+        {
+            conflicts.push(Conflict {
+                topic: format!("/params/{}/required", p.name),
+                chosen: "true".to_owned(),
+                alternatives: vec!["false".to_owned()],
+                message: format!(
+                    "request parameter `{}`: the table (line {}) requires it but the request sample (line {}) does not send it; kept required",
+                    p.name, p.source.line, sample.line
+                ),
+                source: page.source(p.source.line),
+                settled_by: None,
+            });
+        }
+        let sampled = sample
+            .values
+            .as_ref()
+            .and_then(|v| v.get(&p.name))
+            .map(super::text::json_type)
+            .filter(|t| !matches!(t, ValueType::Unknown));
+        if let Some(sampled) = sampled
+            && sampled != p.ty
+            && p.ty != ValueType::Unknown
+            && !matches!((p.ty, sampled), (ValueType::Number, ValueType::Integer))
+        {
+            conflicts.push(Conflict {
+                topic: format!("/params/{}/type", p.name),
+                chosen: type_word(p.ty).to_owned(),
+                alternatives: vec![type_word(sampled).to_owned()],
+                message: format!(
+                    "request parameter `{}`: the table (line {}) types it {} but the request sample (line {}) sends {}; kept the table's type",
+                    p.name,
+                    p.source.line,
+                    type_word(p.ty),
+                    sample.line,
+                    type_word(sampled)
+                ),
+                source: page.source(p.source.line),
+                settled_by: None,
+            });
+        }
+    }
+    endpoint.conflicts.extend(conflicts);
+}
+
+fn type_word(t: ValueType) -> &'static str {
+    match t {
+        ValueType::String => "string",
+        ValueType::Integer => "integer",
+        ValueType::Number => "number",
+        ValueType::Boolean => "boolean",
+        ValueType::Object => "object",
+        ValueType::Array => "array",
+        ValueType::Unknown => "unknown",
+    }
 }
 
 fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSample> {
@@ -944,6 +1016,10 @@ fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSamp
         .iter()
         .filter(|(_, body, lang, _)| !is_snippet(*lang, body))
         .find_map(|&(i, body, _, line)| {
+            let values = match page.sample(i) {
+                Some(serde_json::Value::Object(map)) => Some(map.clone()),
+                _ => None,
+            };
             let (keys, in_query): (Vec<String>, bool) = match page.sample(i) {
                 Some(serde_json::Value::Object(map)) => (map.keys().cloned().collect(), false),
                 _ => match json_like_keys(body) {
@@ -953,6 +1029,7 @@ fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSamp
             };
             (!keys.is_empty()).then_some(LiteralSample {
                 keys,
+                values,
                 line,
                 in_query,
             })

@@ -150,6 +150,18 @@ pub fn parse_url(text: &str) -> Option<PageUrl> {
         }) {
         let (scheme, rest) = rest;
         let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+        // Sentence punctuation and markup after a bare host (`https://a.example.com`.) are not
+        // part of it; a host of other characters (`平台IP:端口`) is a placeholder in prose.
+        let host =
+            host.trim_end_matches(['.', '`', '\'', '"', ',', ';', ':', ')', '）', '。', '，']);
+        let valid = !host.is_empty()
+            && host.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, '.' | '-' | ':' | '[' | ']' | '{' | '}' | '_' | '@' | '$')
+            });
+        if !valid {
+            return None;
+        }
         (Some(format!("{scheme}{host}")), format!("/{path}"))
     } else if without_query.starts_with('/') {
         (None, without_query.to_owned())
