@@ -8,7 +8,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::config::ClientConfig;
-use crate::error::{At, Error, redacted_excerpt};
+use crate::error::{At, Error, escape_controls, redact_secrets, redacted_excerpt};
 use crate::params::Params;
 use crate::spec::{Encoding, EndpointSpec, Location, SuccessValue, lookup};
 
@@ -251,6 +251,7 @@ impl Client {
                 spec.envelope
                     .and_then(|e| e.code)
                     .and_then(|c| lookup(&v, c).and_then(scalar_text))
+                    .map(|c| escape_controls(&redact_secrets(&c, &secrets)))
             });
             return Err(Error::Status {
                 at,
@@ -265,7 +266,7 @@ impl Client {
             reason: format!("expected JSON: {e}"),
             excerpt: redacted_excerpt(&bytes, &secrets),
         })?;
-        check_envelope(at, spec, &value)?;
+        check_envelope(at, spec, &value, &secrets)?;
         Ok(value)
     }
 
@@ -361,7 +362,12 @@ pub(crate) fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// Applies the success rule; a failing envelope becomes [`Error::Provider`].
-fn check_envelope(at: At, spec: &'static EndpointSpec, body: &Value) -> Result<(), Error> {
+fn check_envelope(
+    at: At,
+    spec: &'static EndpointSpec,
+    body: &Value,
+    secrets: &[&str],
+) -> Result<(), Error> {
     let Some(envelope) = spec.envelope else {
         return Ok(());
     };
@@ -389,11 +395,14 @@ fn check_envelope(at: At, spec: &'static EndpointSpec, body: &Value) -> Result<(
         .or(found)
         .and_then(scalar_text)
         .unwrap_or_else(|| "(none)".to_owned());
+    // The provider's words reach errors and logs redacted and on one line.
     let message = envelope
         .message
         .and_then(|m| lookup(body, m))
         .and_then(scalar_text)
+        .map(|m| escape_controls(&redact_secrets(&m, secrets)))
         .unwrap_or_default();
+    let code = escape_controls(&redact_secrets(&code, secrets));
     Err(Error::Provider {
         at,
         documented: spec.error(&code),

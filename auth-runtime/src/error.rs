@@ -167,10 +167,7 @@ impl Error {
 /// (JWTs, tickets, secrets) and any of the given secret values.
 pub fn redacted_excerpt(body: &[u8], secrets: &[&str]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
-    let mut text = text.into_owned();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        text = text.replace(secret, "[redacted]");
-    }
+    let text = escape_controls(&redact_secrets(&text, secrets));
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -203,9 +200,76 @@ pub fn redacted_excerpt(body: &[u8], secrets: &[&str]) -> String {
     excerpt
 }
 
+/// Provider text with every credential value replaced by `[redacted]`, in each form a provider
+/// may echo it: raw, URL-encoded (`%2B` and `+` for space alike), and JSON-escaped.
+pub(crate) fn redact_secrets(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        let percent: String = secret
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let json = serde_json::to_string(secret).unwrap_or_default();
+        let json = json.trim_matches('"').to_owned();
+        for form in [
+            secret.to_string(),
+            percent.to_lowercase(),
+            percent,
+            form,
+            json,
+        ] {
+            if !form.is_empty() && text.contains(&form) {
+                text = text.replace(&form, "[redacted]");
+            }
+        }
+    }
+    text
+}
+
+/// Provider text safe for one log line: control characters (line breaks, ANSI escapes) written
+/// as escapes, so a message cannot start a line of its own or repaint a terminal.
+pub(crate) fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_secrets_are_redacted_in_every_form_and_controls_escaped() {
+        let secret = "p@ss word/+é";
+        let echo = format!(
+            "raw {secret} url {} form {} json {}",
+            "p%40ss%20word%2F%2B%C3%A9",
+            "p%40ss+word%2F%2B%C3%A9",
+            serde_json::to_string(secret).unwrap_or_default()
+        );
+        let out = redact_secrets(&echo, &[secret]);
+        assert!(
+            !out.contains("ss word") && !out.contains("%40ss") && !out.contains("p@ss"),
+            "{out}"
+        );
+        assert_eq!(out.matches("[redacted]").count(), 4, "{out}");
+        assert_eq!(escape_controls("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+    }
 
     #[test]
     fn excerpts_hide_tokens_and_secrets() {
