@@ -56,3 +56,26 @@ fn every_corpus_page_yields_a_descriptor_or_says_why_not() {
     }
     assert!(checked >= 45, "the corpus holds {checked} pages");
 }
+
+#[test]
+fn every_corpus_descriptor_generates_code_that_parses() {
+    let pages = std::fs::read_dir(root().join("corpus/pages")).unwrap();
+    let mut failures = Vec::new();
+    for page in pages {
+        let page = page.unwrap().path();
+        for build in authgen_descriptor::parse::describe_pages(&[page.clone()]) {
+            let Some(descriptor) = build.descriptor else {
+                continue;
+            };
+            let result = std::panic::catch_unwind(|| {
+                authgen_descriptor::codegen::embedded_file(&descriptor, "corpus.json")
+            });
+            match result {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => failures.push(format!("{}: {e}", page.display())),
+                Err(_) => failures.push(format!("{}: the generator panicked", page.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
