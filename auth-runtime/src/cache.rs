@@ -76,6 +76,9 @@ pub struct CachePolicy {
     pub lease_wait: std::time::Duration,
     /// First pause between looks at the store while waiting, doubled up to 8× (default 50 ms).
     pub lease_poll: std::time::Duration,
+    /// The longest one fetch may take, its retries included (default 20 s); past it the fetch
+    /// ends in [`Error::Timeout`] (a server that never answers must not hold callers for minutes).
+    pub fetch_deadline: std::time::Duration,
 }
 
 impl Default for CachePolicy {
@@ -89,6 +92,7 @@ impl Default for CachePolicy {
             lease_ttl: std::time::Duration::from_secs(60),
             lease_wait: std::time::Duration::from_secs(90),
             lease_poll: std::time::Duration::from_millis(50),
+            fetch_deadline: std::time::Duration::from_secs(20),
         }
     }
 }
@@ -109,6 +113,9 @@ enum Coordinated {
 struct Backoff {
     failures: u32,
     next_attempt: Option<Timestamp>,
+    /// The last failure, shared with every caller until `next_attempt` when no token is usable
+    /// (negative caching: a failing provider is asked once per backoff window, not once per caller).
+    last_error: Option<Error>,
 }
 
 struct Inner {
@@ -255,6 +262,14 @@ impl TokenCache {
                 return Ok(Token(Arc::clone(data)));
             }
         }
+        // Without a usable token, a recent failure answers for the provider until the backoff
+        // ends: callers that waited on the failed fetch, and those that come after it.
+        if !force
+            && backoff.next_attempt.is_some_and(|t| now < t)
+            && let Some(error) = &backoff.last_error
+        {
+            return Err(error.clone());
+        }
         if !self.0.source.shareable() {
             return self.fetch_and_install(backoff, old, force).await;
         }
@@ -351,7 +366,30 @@ impl TokenCache {
         let started = std::time::Instant::now();
         self.0.fetches.fetch_add(1, Ordering::Relaxed);
         let span = tracing::info_span!("authgen.fetch", key = %self.key(), cache = "miss", outcome = tracing::field::Empty, latency_ms = tracing::field::Empty);
-        let result = tracing::Instrument::instrument(self.0.source.fetch(), span.clone()).await;
+        let at = crate::error::At {
+            provider: self.key().provider,
+            endpoint: self.key().endpoint,
+        };
+        let deadline = self.0.policy.fetch_deadline;
+        let result = match tokio::time::timeout(
+            deadline,
+            tracing::Instrument::instrument(self.0.source.fetch(), span.clone()),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { at }),
+        };
+        // A token that is expired on arrival (`expires_in: 0`, `-1`, a past datetime) is a failed
+        // fetch: handing it out would send every caller back to the provider at once.
+        let result = result.and_then(|fetched| match fetched.expires_at {
+            Some(expires) if expires <= now => Err(Error::Decode {
+                at,
+                reason: "the provider issued a token that had already expired".into(),
+                excerpt: String::new(),
+            }),
+            _ => Ok(fetched),
+        });
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match result {
             Ok(fetched) => {
@@ -399,6 +437,7 @@ impl TokenCache {
                     .saturating_mul(1 << exponent)
                     .min(self.0.policy.backoff_cap);
                 backoff.next_attempt = now.checked_add(wait).ok();
+                backoff.last_error = Some(e.clone());
                 match old.as_ref().filter(|d| d.usable(now)) {
                     Some(data) if !force && data.try_use() => {
                         tracing::warn!(key = %self.key(), error = %e, "refresh failed; serving the still-valid token");

@@ -21,7 +21,7 @@ impl std::fmt::Display for At {
 }
 
 /// What can go wrong calling a provider.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The provider answered with its error envelope (HTTP 200 with an error code, typically).

@@ -170,9 +170,78 @@ async fn a_failed_refresh_keeps_serving_the_valid_token_and_backs_off() {
     f.clock.advance(SignedDuration::from_hours(1));
     let err = f.cache.get().await.unwrap_err();
     assert!(matches!(err, Error::Status { status: 503, .. }), "{err}");
-    // Recovery.
+    // Recovery: the failure answers until its backoff (4 s by now) ends, then one fetch.
     f.fail.store(false, Ordering::SeqCst);
+    assert!(f.cache.get().await.is_err(), "still within the backoff");
+    assert_eq!(f.fetches.load(Ordering::SeqCst), 4);
+    f.clock.advance(SignedDuration::from_secs(5));
     assert_eq!(f.cache.get().await.unwrap().expose_secret(), "token-5");
+}
+
+async fn failing_burst(cache: &TokenCache, tasks: usize) -> Vec<Error> {
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let c = cache.clone();
+            tokio::spawn(async move { c.get().await })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for h in handles {
+        if let Err(e) = h.await.unwrap() {
+            out.push(e);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_provider_is_asked_once_per_backoff_window_however_many_callers() {
+    let f = fixture(SignedDuration::from_hours(2), None, no_jitter());
+    f.fail.store(true, Ordering::SeqCst);
+    let errors = failing_burst(&f.cache, 10_000).await;
+    assert_eq!(errors.len(), 10_000, "every caller gets the failure");
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, Error::Status { status: 503, .. }))
+    );
+    assert_eq!(
+        f.fetches.load(Ordering::SeqCst),
+        1,
+        "one fetch, its failure shared"
+    );
+    // Still inside the backoff window: no new fetch.
+    failing_burst(&f.cache, 1_000).await;
+    assert_eq!(f.fetches.load(Ordering::SeqCst), 1);
+    // After it: one more (and the window doubles).
+    f.clock.advance(SignedDuration::from_secs(2));
+    failing_burst(&f.cache, 1_000).await;
+    assert_eq!(f.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_expired_on_arrival_is_a_failure_not_a_stampede() {
+    let f = fixture(SignedDuration::from_secs(-1), None, no_jitter());
+    let errors = failing_burst(&f.cache, 10_000).await;
+    assert_eq!(errors.len(), 10_000);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.to_string().contains("already expired")),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(f.fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fetch_that_never_ends_is_cut_at_the_deadline() {
+    let mut policy = no_jitter();
+    policy.fetch_deadline = Duration::from_millis(10);
+    let f = fixture(SignedDuration::from_hours(2), None, policy);
+    // The source sleeps 50 ms per fetch: past the deadline.
+    let err = f.cache.get().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
 }
 
 #[tokio::test]
