@@ -174,8 +174,17 @@ impl Client {
         let mut path = spec.path.to_owned();
         for p in spec.params.iter().filter(|p| p.location == Location::Path) {
             if let Some(v) = params.get(p.name) {
-                path = path.replace(&format!("{{{}}}", p.name), &percent_encode(v.expose()));
+                path = path.replace(&format!("{{{}}}", p.name), &path_segment(v.expose()));
             }
+        }
+        // A placeholder left unfilled would be sent as `%7Bid%7D`: refuse instead.
+        if let Some(open) = path.find('{')
+            && let Some(len) = path[open..].find('}')
+        {
+            return Err(Error::Config {
+                at,
+                message: format!("missing path parameter `{}`", &path[open + 1..open + len]),
+            });
         }
         let url = format!("{}{}", base_url.trim_end_matches('/'), path);
         let url = reqwest::Url::parse(&url).map_err(|e| Error::Config {
@@ -235,8 +244,7 @@ impl Client {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(retry_after_value);
         if status.is_redirection() {
             return Err(Error::Redirect {
                 at,
@@ -327,15 +335,60 @@ fn percent_encode(value: &str) -> String {
         .collect()
 }
 
+/// A path parameter's value as one segment: percent-encoded, and a value of dots (`.`, `..`)
+/// encoded too, so URL normalisation cannot turn it into a step up the path.
+fn path_segment(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(|c| c == '.') {
+        "%2E".repeat(value.len())
+    } else {
+        percent_encode(value)
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date (how long until it).
+fn retry_after_value(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let wait = when.duration_since(jiff::Timestamp::now());
+    Some(Duration::from_secs(
+        u64::try_from(wait.as_secs()).unwrap_or(0),
+    ))
+}
+
 fn transport_error(at: At, e: reqwest::Error) -> Error {
     if e.is_timeout() {
-        Error::Timeout { at }
-    } else {
-        // `without_url`: a GET token request carries the client secret in its query string.
-        Error::Transport {
+        return Error::Timeout { at };
+    }
+    // The whole chain of causes: a TLS failure is named only deep in it.
+    let mut causes = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    let chain = causes.join(": ").to_ascii_lowercase();
+    // `without_url`: a GET token request carries the client secret in its query string.
+    let message = e.without_url().to_string();
+    if [
+        "certificate",
+        "tls",
+        "handshake",
+        "unknownissuer",
+        "invalid peer",
+    ]
+    .iter()
+    .any(|w| chain.contains(w))
+    {
+        // The same certificate fails the same way on every attempt: not retried.
+        Error::Tls {
             at,
-            message: e.without_url().to_string(),
+            message: format!("{message}: {}", causes.last().map_or("", String::as_str)),
         }
+    } else {
+        Error::Transport { at, message }
     }
 }
 
@@ -348,6 +401,7 @@ pub(crate) fn error_kind(e: &Error) -> &'static str {
         Error::TooLarge { .. } => "too_large",
         Error::Timeout { .. } => "timeout",
         Error::Transport { .. } => "transport",
+        Error::Tls { .. } => "tls",
         Error::Config { .. } => "config",
     }
 }
@@ -376,6 +430,8 @@ fn check_envelope(
         (None | Some(Value::Null), _) => envelope.absent_ok,
         (Some(Value::String(s)), SuccessValue::Str(want)) => s == want,
         (Some(Value::Number(n)), SuccessValue::Int(want)) => n.as_i64() == Some(want),
+        // Numbers that are no i64 (`1.5`, `18446744073709551615`) are compared as written.
+        (Some(Value::Number(n)), SuccessValue::Str(want)) => n.to_string() == want,
         (Some(Value::Bool(b)), SuccessValue::Bool(want)) => *b == want,
         _ => false,
     };
@@ -409,4 +465,46 @@ fn check_envelope(
         code,
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_as_seconds_or_an_http_date() {
+        assert_eq!(retry_after_value("120"), Some(Duration::from_secs(120)));
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(300);
+        let date = jiff::fmt::rfc2822::to_string(&later.to_zoned(jiff::tz::TimeZone::UTC))
+            .unwrap_or_default();
+        let wait = retry_after_value(&date).unwrap_or_default().as_secs();
+        assert!((290..=300).contains(&wait), "{date}: {wait}");
+        assert_eq!(
+            retry_after_value("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after_value("soon"), None);
+    }
+
+    #[test]
+    fn a_path_parameter_of_dots_cannot_climb_the_path() {
+        assert_eq!(path_segment(".."), "%2E%2E");
+        assert_eq!(path_segment("a.b"), "a.b");
+        assert_eq!(path_segment("a/b"), "a%2Fb");
+    }
+
+    #[test]
+    fn tls_failures_are_not_retried() {
+        let at = At {
+            provider: "p",
+            endpoint: "e",
+        };
+        assert!(
+            !Error::Tls {
+                at,
+                message: "invalid peer certificate".into()
+            }
+            .is_retryable()
+        );
+    }
 }

@@ -96,6 +96,14 @@ pub enum Error {
         /// What failed (without the URL, which may carry secrets in its query).
         message: String,
     },
+    /// The TLS handshake failed (an untrusted or invalid certificate): retrying cannot help.
+    #[error("{at}: TLS error: {message}")]
+    Tls {
+        /// Where.
+        at: At,
+        /// What failed (without the URL).
+        message: String,
+    },
     /// The client was asked to do something it will not do (plain HTTP to a remote host, a
     /// missing parameter, an unknown endpoint).
     #[error("{at}: configuration error: {message}")]
@@ -118,6 +126,7 @@ impl Error {
             | Error::TooLarge { at, .. }
             | Error::Timeout { at }
             | Error::Transport { at, .. }
+            | Error::Tls { at, .. }
             | Error::Config { at, .. } => *at,
         }
     }
@@ -130,6 +139,7 @@ impl Error {
             Error::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
             Error::Decode { .. } => true,
             Error::Provider { .. }
+            | Error::Tls { .. }
             | Error::Redirect { .. }
             | Error::TooLarge { .. }
             | Error::Config { .. } => false,

@@ -260,3 +260,79 @@ async fn tenants_get_different_redis_keys() {
     assert_ne!(a, c);
     assert!(!a.contains("wx-app-a") && !a.contains("secret-a"), "{a}");
 }
+
+/// `{"access_token":"gz-token","expires_in":7200}`, gzip-compressed.
+const GZIPPED: [u8; 59] = [
+    31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 171, 86, 74, 76, 78, 78, 45, 46, 142, 47, 201, 207, 78, 205,
+    83, 178, 82, 74, 175, 210, 133, 48, 117, 148, 82, 43, 10, 50, 139, 82, 139, 227, 51, 129, 226,
+    230, 70, 6, 6, 181, 0, 12, 51, 227, 211, 45, 0, 0, 0,
+];
+
+#[tokio::test]
+async fn a_gzip_encoded_token_response_is_decoded() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let _ = socket.read(&mut buf).await;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                GZIPPED.len()
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&GZIPPED).await;
+        }
+    });
+    let session = Session::builder(
+        Client::with_defaults().unwrap(),
+        &GET_SPECS,
+        "t",
+        format!("http://127.0.0.1:{port}"),
+    )
+    .credentials(
+        Params::new()
+            .text("appid", "a")
+            .secret("secret", SecretString::from("s")),
+    )
+    .build()
+    .unwrap();
+    let token = session.token("token").await.unwrap();
+    assert_eq!(token.expose_secret(), "gz-token");
+}
+
+// Not required, so the required-parameter check does not answer first.
+static PATH_PARAMS: [ParamSpec; 1] = [ParamSpec {
+    name: "id",
+    location: Location::Path,
+    required: false,
+    secret: false,
+    fill_from: None,
+}];
+
+static PATH_SPEC: EndpointSpec = EndpointSpec {
+    provider: "p",
+    name: "by_id",
+    method: Method::Get,
+    path: "/apps/{id}/token",
+    encoding: Encoding::Query,
+    params: &PATH_PARAMS,
+    envelope: None,
+    token: None,
+    expiry: &[],
+    use_limit: None,
+    errors: &[],
+};
+
+#[tokio::test]
+async fn an_unfilled_path_placeholder_is_refused_not_sent() {
+    let client = Client::with_defaults().unwrap();
+    let err = client
+        .call(&PATH_SPEC, "http://127.0.0.1:9", &Params::new())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("missing path parameter `id`"),
+        "{err}"
+    );
+}

@@ -58,10 +58,15 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
             let field = &env.success.field;
             let success = match &env.success.equals {
                 serde_json::Value::Bool(b) => quote!(#s::SuccessValue::Bool(#b)),
-                serde_json::Value::Number(n) => {
-                    let n = n.as_i64().unwrap_or_default();
-                    quote!(#s::SuccessValue::Int(#n))
-                }
+                // An integer that fits; any other number (`1.5`, `u64::MAX`) as its text, which
+                // the runtime compares with the number's text.
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(n) => quote!(#s::SuccessValue::Int(#n)),
+                    None => {
+                        let text = n.to_string();
+                        quote!(#s::SuccessValue::Str(#text))
+                    }
+                },
                 other => {
                     let text = other
                         .as_str()
