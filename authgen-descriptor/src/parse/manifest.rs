@@ -112,10 +112,13 @@ impl LoadedManifest {
         }
         if let Some(zone) = &m.time_zone {
             let z = zone.get_ref();
+            // Known to the time zone database the runtime will use: a bogus zone fails here, at
+            // regen, not in every fetch at run time.
             let plausible = z == "UTC"
                 || (z.contains('/')
                     && z.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)));
+                        .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c))
+                    && jiff::tz::TimeZone::get(z).is_ok());
             if !plausible {
                 return Err(self.error(
                     zone,
@@ -268,6 +271,27 @@ fn set(root: &mut Value, segments: &[&str], new: Value) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_at_regen() {
+        let err = LoadedManifest::parse(
+            "m.toml",
+            "provider = \"ebaas\"\ntime_zone = \"Mars/Olympus_Mons\"\n",
+        )
+        .err()
+        .map(|d| d.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.starts_with("m.toml:2: error: `time_zone` must be an IANA zone")),
+            "{err:?}"
+        );
+        assert!(
+            LoadedManifest::parse(
+                "m.toml",
+                "provider = \"ebaas\"\ntime_zone = \"Asia/Shanghai\"\n"
+            )
+            .is_ok()
+        );
+    }
 
     #[test]
     fn errors_name_the_line() {
