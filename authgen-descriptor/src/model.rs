@@ -196,6 +196,18 @@ pub enum Location {
     Path,
 }
 
+impl Location {
+    /// The location's name as the descriptor writes it (`query`, `header`, `body`, `path`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Body => "body",
+            Self::Path => "path",
+        }
+    }
+}
+
 /// The type of a parameter or field as the page states it (or as a sample shows it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -209,6 +221,21 @@ pub enum ValueType {
     Array,
     /// The page gives no type and no sample shows one.
     Unknown,
+}
+
+impl ValueType {
+    /// The type's name as the descriptor writes it (`string`, `integer`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Object => "object",
+            Self::Array => "array",
+            Self::Unknown => "unknown",
+        }
+    }
 }
 
 /// A request parameter.

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::model::{Descriptor, Endpoint, ExpiryKind, Location, ValueType};
+use crate::model::{Descriptor, Endpoint, ExpiryKind};
 
 /// A page's expected facts.
 #[derive(Debug, Clone, Deserialize)]
@@ -243,13 +243,13 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
         });
         score.point(got.is_some(), || format!("{at}: parameter {}", p.name));
         score.point(
-            got.is_some_and(|q| location_name(q.location) == p.location),
+            got.is_some_and(|q| q.location.as_str() == p.location),
             || {
                 format!(
                     "{at}: parameter {} in {} (saw {})",
                     p.name,
                     p.location,
-                    got.map_or("-", |q| location_name(q.location))
+                    got.map_or("-", |q| q.location.as_str())
                 )
             },
         );
@@ -262,11 +262,11 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
             )
         });
         if let Some(ty) = &p.ty {
-            score.point(got.is_some_and(|q| type_name(q.ty) == ty), || {
+            score.point(got.is_some_and(|q| q.ty.as_str() == ty), || {
                 format!(
                     "{at}: parameter {} type {ty} (saw {})",
                     p.name,
-                    got.map_or("-", |q| type_name(q.ty))
+                    got.map_or("-", |q| q.ty.as_str())
                 )
             });
         }
@@ -281,7 +281,7 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
                 score.spurious.push(format!(
                     "{at}: parameter {} ({})",
                     q.name,
-                    location_name(q.location)
+                    q.location.as_str()
                 ));
             }
         }
@@ -376,27 +376,6 @@ fn score_endpoint(score: &mut PageScore, want: &ExpectedEndpoint, found: Option<
 fn same_url(a: &str, b: &str) -> bool {
     a.trim_end_matches('/')
         .eq_ignore_ascii_case(b.trim_end_matches('/'))
-}
-
-fn location_name(l: Location) -> &'static str {
-    match l {
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Body => "body",
-        Location::Path => "path",
-    }
-}
-
-fn type_name(t: ValueType) -> &'static str {
-    match t {
-        ValueType::String => "string",
-        ValueType::Integer => "integer",
-        ValueType::Number => "number",
-        ValueType::Boolean => "boolean",
-        ValueType::Object => "object",
-        ValueType::Array => "array",
-        ValueType::Unknown => "unknown",
-    }
 }
 
 fn kind_name(k: ExpiryKind) -> &'static str {

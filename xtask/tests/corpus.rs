@@ -63,7 +63,7 @@ fn every_corpus_descriptor_generates_code_that_parses() {
     let mut failures = Vec::new();
     for page in pages {
         let page = page.unwrap().path();
-        for build in authgen_descriptor::parse::describe_pages(&[page.clone()]) {
+        for build in authgen_descriptor::parse::describe_pages(std::slice::from_ref(&page)) {
             let Some(descriptor) = build.descriptor else {
                 continue;
             };

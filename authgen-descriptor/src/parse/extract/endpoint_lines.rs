@@ -490,14 +490,18 @@ fn body_names(value: &str, json: bool) -> (Vec<String>, Option<Encoding>) {
         .split('&')
         .filter_map(|pair| pair.split('=').next())
         .map(str::trim)
-        .filter(|k| {
-            !k.is_empty()
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
-        })
+        .filter(|k| is_field_name(k))
         .map(str::to_owned)
         .collect();
     (names, Some(Encoding::Form))
+}
+
+/// Whether a key of a form body or query string is a field name (not an encoded value).
+fn is_field_name(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
 }
 
 /// The parameter names of a URL's query string.
@@ -512,11 +516,7 @@ pub fn query_names(url: &str) -> Vec<String> {
         .split('&')
         .filter_map(|pair| pair.split('=').next())
         .map(str::trim)
-        .filter(|k| {
-            !k.is_empty()
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
-        })
+        .filter(|k| is_field_name(k))
         .map(str::to_owned)
         .collect()
 }

@@ -266,14 +266,7 @@ fn headerless_rows(
             .next()
             .unwrap_or("")
             .trim_matches(['`', '*', '"']);
-        let identifier = !name.is_empty()
-            && name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+        let identifier = is_param_name(name);
         if !identifier || cells.len() < 2 || endpoint.params.iter().any(|p| p.name == name) {
             continue;
         }
@@ -384,15 +377,7 @@ fn schema_row_params(
         let (Some(name), Some(ty)) = (text_of(index), text_of(index + 1 + step)) else {
             continue;
         };
-        let identifier = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c));
+        let identifier = is_param_name(name);
         let Some(ty) = vocab::value_type(ty.split_whitespace().next().unwrap_or(""))
             .filter(|t| *t != ValueType::Unknown)
         else {
@@ -418,6 +403,20 @@ fn schema_row_params(
             source: page.source(page.doc.blocks[index].line()),
         });
     }
+}
+
+/// Whether a word can be a parameter's wire name: ASCII, led by a letter or `_`, at most 64
+/// characters of letters, digits and `_-.[]` (`client_id`, `auth.identity`, `scope[]`).
+fn is_param_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
 }
 
 /// A parameter read from one list line.
@@ -456,15 +455,7 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         (&line[..end], &line[end..])
     };
     let name = name.trim();
-    let identifier = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'));
+    let identifier = is_param_name(name);
     let rest = rest.trim();
     // Something must follow the name: a parenthesis or words (a lone `Parameters:` is a label).
     if !identifier
@@ -981,15 +972,15 @@ fn reconcile_with_sample(
         {
             conflicts.push(Conflict {
                 topic: format!("/params/{}/type", p.name),
-                chosen: type_word(p.ty).to_owned(),
-                alternatives: vec![type_word(sampled).to_owned()],
+                chosen: p.ty.as_str().to_owned(),
+                alternatives: vec![sampled.as_str().to_owned()],
                 message: format!(
                     "request parameter `{}`: the table (line {}) types it {} but the request sample (line {}) sends {}; kept the table's type",
                     p.name,
                     p.source.line,
-                    type_word(p.ty),
+                    p.ty.as_str(),
                     sample.line,
-                    type_word(sampled)
+                    sampled.as_str()
                 ),
                 source: page.source(p.source.line),
                 settled_by: None,
@@ -997,18 +988,6 @@ fn reconcile_with_sample(
         }
     }
     endpoint.conflicts.extend(conflicts);
-}
-
-fn type_word(t: ValueType) -> &'static str {
-    match t {
-        ValueType::String => "string",
-        ValueType::Integer => "integer",
-        ValueType::Number => "number",
-        ValueType::Boolean => "boolean",
-        ValueType::Object => "object",
-        ValueType::Array => "array",
-        ValueType::Unknown => "unknown",
-    }
 }
 
 fn literal_sample(page: &Page<'_>, samples: &[Sample<'_>]) -> Option<LiteralSample> {
