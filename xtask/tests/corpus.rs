@@ -79,3 +79,50 @@ fn every_corpus_descriptor_generates_code_that_parses() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The lenient, schema-agnostic scorer the corpus came with (`corpus/score.py`, from
+/// `../shared/corpus/`) agrees with ours: at least 90% of the 20 shared pages' facts.
+#[test]
+fn the_shared_scorer_finds_at_least_ninety_percent_on_the_shared_pages() {
+    let (mut got, mut total) = (0u32, 0u32);
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-score");
+    std::fs::create_dir_all(&tmp).unwrap();
+    for n in 1..=20 {
+        let prefix = format!("{n:02}_");
+        let page = std::fs::read_dir(root().join("corpus/pages"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&prefix)
+            })
+            .unwrap();
+        let stem = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let relative = page
+            .strip_prefix(root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let described = xtask(&["describe", &relative]);
+        let json = tmp.join(format!("{stem}.json"));
+        std::fs::write(&json, &described.stdout).unwrap();
+        let out = Command::new("python3")
+            .arg(root().join("corpus/score.py"))
+            .arg(root().join(format!("corpus/expected/{stem}.json")))
+            .arg(&json)
+            .output()
+            .expect("python3 runs corpus/score.py");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let last = stdout.lines().last().unwrap_or("");
+        let (g, t) = last
+            .trim_start_matches("score: ")
+            .split_once('/')
+            .map(|(g, t)| (g.parse::<u32>().unwrap(), t.trim().parse::<u32>().unwrap()))
+            .unwrap_or_else(|| panic!("{stem}: {stdout}"));
+        got += g;
+        total += t;
+    }
+    assert!(got * 10 >= total * 9, "score.py: {got}/{total}");
+}
