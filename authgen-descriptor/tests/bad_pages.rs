@@ -116,3 +116,35 @@ fn a_table_that_gives_no_fact_is_named() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn hostile_sizes_end_at_once_with_an_error_naming_the_limit() {
+    let deep = format!(
+        "<html><body>{}x{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let e = errors("deep.html", Some("html"), &deep);
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("deep.html:1: error: block elements nest deeper than")),
+        "{e:?}"
+    );
+
+    let attributes: String = (0..1_000_000).map(|i| format!(" a{i}=\"x\"")).collect();
+    let wide = format!("<html><body><div{attributes}>x</div></body></html>");
+    let e = errors("wide.html", Some("html"), &wide);
+    assert!(e.iter().any(|m| m.contains("carries more than")), "{e:?}");
+
+    let wrapped = serde_json::json!({ "__html": deep }).to_string();
+    let e = errors("deep.json", Some("json"), &wrapped);
+    assert!(
+        e.iter()
+            .any(|m| m.starts_with("deep.json#__html:1: error: block elements nest deeper")),
+        "{e:?}"
+    );
+
+    let huge = "x".repeat(authgen_descriptor::parse::read::MAX_PAGE_BYTES + 1);
+    let e = errors("huge.md", Some("md"), &huge);
+    assert!(e.iter().any(|m| m.contains("MiB are not read")), "{e:?}");
+}

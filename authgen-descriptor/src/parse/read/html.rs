@@ -45,12 +45,125 @@ impl Reader for HtmlReader {
     }
 
     fn read(&self, page: &str, text: &str) -> Result<Document, Diagnostic> {
+        if let Err((line, message)) = check_limits(text) {
+            return Err(Diagnostic::error(page, line, message));
+        }
         Ok(Document {
             page: page.to_owned(),
             format: self.name(),
             blocks: read_fragment(text),
         })
     }
+}
+
+/// How deep block elements may nest: html5ever's tree builder takes time that grows with the
+/// square of the depth of open block elements (scope checks), so a hostile page of 100,000
+/// nested `<div>`s would take minutes. Real pages stay under a few dozen.
+pub(crate) const MAX_BLOCK_DEPTH: usize = 2_000;
+/// How many attributes one tag may carry.
+pub(crate) const MAX_ATTRIBUTES: usize = 1_000;
+
+/// One linear scan before parsing: block nesting and attribute counts within the limits, or the
+/// line where they are exceeded and which limit.
+pub(crate) fn check_limits(source: &str) -> Result<(), (u32, String)> {
+    const BLOCKS: &[&str] = &[
+        "div",
+        "section",
+        "article",
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "blockquote",
+        "dl",
+        "dd",
+        "dt",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "form",
+        "fieldset",
+        "details",
+        "figure",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ];
+    let bytes = source.as_bytes();
+    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'<' => {
+                let closing = bytes.get(i + 1) == Some(&b'/');
+                let start = i + 1 + usize::from(closing);
+                let end = bytes[start..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| start + n);
+                let name = source[start..end].to_ascii_lowercase();
+                if BLOCKS.contains(&name.as_str()) {
+                    if closing {
+                        depth = depth.saturating_sub(1);
+                    } else {
+                        // The tag's end: attributes counted on the way (`=` outside quotes).
+                        let mut attributes = 0usize;
+                        let mut quote = None;
+                        let mut j = end;
+                        while j < bytes.len() {
+                            match (quote, bytes[j]) {
+                                (None, b'>') => break,
+                                (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                                (Some(q), b) if b == q => quote = None,
+                                (None, b'=') => attributes += 1,
+                                (_, b'\n') => line += 1,
+                                _ => {}
+                            }
+                            j += 1;
+                        }
+                        if attributes > MAX_ATTRIBUTES {
+                            return Err((
+                                line,
+                                format!(
+                                    "a `<{name}>` tag carries more than {MAX_ATTRIBUTES} attributes; the page is not read"
+                                ),
+                            ));
+                        }
+                        let self_closing = j > 0 && bytes.get(j - 1) == Some(&b'/');
+                        if !self_closing {
+                            depth += 1;
+                        }
+                        if depth > MAX_BLOCK_DEPTH {
+                            return Err((
+                                line,
+                                format!(
+                                    "block elements nest deeper than {MAX_BLOCK_DEPTH} levels; the page is not read (real pages nest a few dozen)"
+                                ),
+                            ));
+                        }
+                        i = j;
+                        continue;
+                    }
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Whether an inline HTML tag is a line break (`<br>`, `<br/>`, `<BR />`).
@@ -66,7 +179,12 @@ pub(crate) fn is_line_break_tag(tag: &str) -> bool {
 }
 
 /// Parses an HTML page or fragment into blocks.
+/// A fragment beyond the limits ([`check_limits`]) yields no blocks: the readers that hand
+/// fragments over report it from their own check.
 pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
+    if check_limits(source).is_err() {
+        return Vec::new();
+    }
     blocks(&html5ever::parse_document(Sink::for_source(source), Default::default()).one(source))
 }
 

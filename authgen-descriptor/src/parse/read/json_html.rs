@@ -44,6 +44,9 @@ impl Reader for JsonHtmlReader {
                     "expected a JSON object with an `__html` string holding the page",
                 )
             })?;
+        if let Err((line, message)) = html::check_limits(html) {
+            return Err(Diagnostic::error(&format!("{page}#__html"), line, message));
+        }
         Ok(Document {
             page: format!("{page}#__html"),
             format: self.name(),

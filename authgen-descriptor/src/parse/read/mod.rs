@@ -45,8 +45,23 @@ pub static READERS: &[&dyn Reader] = &[
     &text::TextReader,
 ];
 
+/// The largest page read (32 MiB): documentation pages are kilobytes; past this the memory a
+/// parse takes grows out of proportion.
+pub const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
+
 /// Reads a page with the reader that claims it most strongly.
 pub fn read_page(page: &str, extension: Option<&str>, text: &str) -> Result<Document, Diagnostic> {
+    if text.len() > MAX_PAGE_BYTES {
+        return Err(Diagnostic::error(
+            page,
+            1,
+            format!(
+                "the page is {} MiB; pages larger than {} MiB are not read",
+                text.len() / (1024 * 1024),
+                MAX_PAGE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let reader = READERS
         .iter()
         .map(|reader| (reader.sniff(extension, text), *reader))
