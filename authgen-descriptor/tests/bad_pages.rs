@@ -148,3 +148,28 @@ fn hostile_sizes_end_at_once_with_an_error_naming_the_limit() {
     let e = errors("huge.md", Some("md"), &huge);
     assert!(e.iter().any(|m| m.contains("MiB are not read")), "{e:?}");
 }
+
+#[test]
+fn cr_only_and_mixed_line_endings_read_like_lf() {
+    let lf = "# T\n\n**Path：** /a/token\n\n**Method：** POST\n\n| 参数 | 类型 |\n|---|---|\n| app_id | string |\n| secret | string |\n";
+    let read = |text: &str| {
+        let (found, _, _) = describe_text("p.md", Some("md"), text);
+        let endpoints = found.map(|(e, _)| e).unwrap_or_default();
+        endpoints
+            .iter()
+            .map(|e| {
+                (
+                    e.path.clone(),
+                    e.params
+                        .iter()
+                        .map(|p| (p.name.clone(), p.source.line))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let expected = read(lf);
+    assert_eq!(expected.len(), 1);
+    assert_eq!(read(&lf.replace('\n', "\r")), expected);
+    assert_eq!(read(&lf.replace('\n', "\r\n")), expected);
+}

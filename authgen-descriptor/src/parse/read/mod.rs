@@ -72,6 +72,11 @@ pub fn read_page(page: &str, extension: Option<&str>, text: &str) -> Result<Docu
         })
         .map(|(_, reader)| reader)
         .ok_or_else(|| Diagnostic::error(page, 1, "no reader knows this page's format"))?;
+    // CR-only and mixed line endings read like LF (every reader counts lines by `\n`).
+    if text.contains('\r') {
+        let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+        return reader.read(page, &normalized);
+    }
     reader.read(page, text)
 }
 
