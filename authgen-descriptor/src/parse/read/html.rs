@@ -51,7 +51,7 @@ impl Reader for HtmlReader {
         Ok(Document {
             page: page.to_owned(),
             format: self.name(),
-            blocks: read_fragment(text),
+            blocks: read_checked(text),
         })
     }
 }
@@ -66,102 +66,72 @@ pub(crate) const MAX_ATTRIBUTES: usize = 1_000;
 /// One linear scan before parsing: block nesting and attribute counts within the limits, or the
 /// line where they are exceeded and which limit.
 pub(crate) fn check_limits(source: &str) -> Result<(), (u32, String)> {
-    const BLOCKS: &[&str] = &[
-        "div",
-        "section",
-        "article",
-        "p",
-        "ul",
-        "ol",
-        "li",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "tbody",
-        "blockquote",
-        "dl",
-        "dd",
-        "dt",
-        "main",
-        "aside",
-        "header",
-        "footer",
-        "nav",
-        "form",
-        "fieldset",
-        "details",
-        "figure",
-        "pre",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    ];
+    // The line of a byte offset, counted only when a limit is exceeded.
+    let line_at = |at: usize| {
+        u32::try_from(
+            source.as_bytes()[..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1,
+        )
+        .unwrap_or(u32::MAX)
+    };
     let bytes = source.as_bytes();
-    let (mut depth, mut line, mut i) = (0usize, 1u32, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => line += 1,
-            b'<' => {
-                let closing = bytes.get(i + 1) == Some(&b'/');
-                let start = i + 1 + usize::from(closing);
-                let end = bytes[start..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .map_or(bytes.len(), |n| start + n);
-                let name = source[start..end].to_ascii_lowercase();
-                if BLOCKS.contains(&name.as_str()) {
-                    if closing {
-                        depth = depth.saturating_sub(1);
-                    } else {
-                        // The tag's end: attributes counted on the way (`=` outside quotes).
-                        let mut attributes = 0usize;
-                        let mut quote = None;
-                        let mut j = end;
-                        while j < bytes.len() {
-                            match (quote, bytes[j]) {
-                                (None, b'>') => break,
-                                (None, b'"' | b'\'') => quote = Some(bytes[j]),
-                                (Some(q), b) if b == q => quote = None,
-                                (None, b'=') => attributes += 1,
-                                (_, b'\n') => line += 1,
-                                _ => {}
-                            }
-                            j += 1;
-                        }
-                        if attributes > MAX_ATTRIBUTES {
-                            return Err((
-                                line,
-                                format!(
-                                    "a `<{name}>` tag carries more than {MAX_ATTRIBUTES} attributes; the page is not read"
-                                ),
-                            ));
-                        }
-                        let self_closing = j > 0 && bytes.get(j - 1) == Some(&b'/');
-                        if !self_closing {
-                            depth += 1;
-                        }
-                        if depth > MAX_BLOCK_DEPTH {
-                            return Err((
-                                line,
-                                format!(
-                                    "block elements nest deeper than {MAX_BLOCK_DEPTH} levels; the page is not read (real pages nest a few dozen)"
-                                ),
-                            ));
-                        }
-                        i = j;
-                        continue;
-                    }
-                }
-                i = end;
-                continue;
-            }
-            _ => {}
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    // From one `<` to the next (a memchr search), never byte by byte through text.
+    while let Some(offset) = source[i..].find('<') {
+        let at = i + offset;
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let start = at + 1 + usize::from(closing);
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| start + n);
+        i = end.max(at + 1);
+        let name = &source[start..end];
+        if !is_block_tag(name) {
+            continue;
         }
-        i += 1;
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        // The tag's end, its attributes counted on the way (`=` outside quotes).
+        let mut attributes = 0usize;
+        let mut quote = None;
+        let mut j = end;
+        while j < bytes.len() {
+            match (quote, bytes[j]) {
+                (None, b'>') => break,
+                (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                (Some(q), b) if b == q => quote = None,
+                (None, b'=') => attributes += 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        if attributes > MAX_ATTRIBUTES {
+            return Err((
+                line_at(at),
+                format!(
+                    "a `<{name}>` tag carries more than {MAX_ATTRIBUTES} attributes; the page is not read"
+                ),
+            ));
+        }
+        if !(j > 0 && bytes.get(j - 1) == Some(&b'/')) {
+            depth += 1;
+        }
+        if depth > MAX_BLOCK_DEPTH {
+            return Err((
+                line_at(at),
+                format!(
+                    "block elements nest deeper than {MAX_BLOCK_DEPTH} levels; the page is not read (real pages nest a few dozen)"
+                ),
+            ));
+        }
+        i = j.max(i);
     }
     Ok(())
 }
@@ -185,6 +155,11 @@ pub(crate) fn read_fragment(source: &str) -> Vec<Block> {
     if check_limits(source).is_err() {
         return Vec::new();
     }
+    read_checked(source)
+}
+
+/// Parses HTML that [`check_limits`] has passed.
+pub(crate) fn read_checked(source: &str) -> Vec<Block> {
     blocks(&html5ever::parse_document(Sink::for_source(source), Default::default()).one(source))
 }
 
@@ -350,6 +325,54 @@ fn has_known_header(tree: &Tree, table: Id) -> bool {
         .filter(|&&c| crate::parse::vocab::column(&element_text(tree, c, &mut scratch)).is_some())
         .count()
         >= 2
+}
+
+/// Whether a tag name is a block element whose nesting the tree builder pays for (compared on a
+/// lower-cased stack copy: this runs for every tag of every page).
+fn is_block_tag(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > 10 {
+        return false;
+    }
+    let mut lower = [0u8; 10];
+    for (slot, b) in lower.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    matches!(
+        &lower[..bytes.len()],
+        b"div"
+            | b"section"
+            | b"article"
+            | b"p"
+            | b"ul"
+            | b"ol"
+            | b"li"
+            | b"table"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"tbody"
+            | b"blockquote"
+            | b"dl"
+            | b"dd"
+            | b"dt"
+            | b"main"
+            | b"aside"
+            | b"header"
+            | b"footer"
+            | b"nav"
+            | b"form"
+            | b"fieldset"
+            | b"details"
+            | b"figure"
+            | b"pre"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+    )
 }
 
 /// Elements whose boundaries end a run of loose text: layout containers, and custom elements

@@ -50,7 +50,7 @@ impl Reader for JsonHtmlReader {
         Ok(Document {
             page: format!("{page}#__html"),
             format: self.name(),
-            blocks: html::read_fragment(html),
+            blocks: html::read_checked(html),
         })
     }
 }
