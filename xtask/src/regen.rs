@@ -82,6 +82,8 @@ pub fn describe(paths: &[PathBuf]) -> Result<ExitCode, String> {
         descriptors.extend(build.descriptor.clone());
     }
     let json = match descriptors.as_slice() {
+        // Nothing described: the errors on stderr say why; stdout stays empty.
+        [] => String::new(),
         [one] => one.to_json(),
         many => {
             let mut text = serde_json::to_string_pretty(many).map_err(|e| e.to_string())?;

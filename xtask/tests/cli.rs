@@ -149,3 +149,19 @@ fn the_demo_runs_every_scene_offline() {
         "a secret was printed"
     );
 }
+
+#[test]
+fn describe_on_a_missing_file_prints_only_the_error() {
+    let out = xtask(&["describe", "no/such/page.md"]);
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no/such/page.md:1: error: cannot read the page"),
+        "{stderr}"
+    );
+}
