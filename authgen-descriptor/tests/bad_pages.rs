@@ -173,3 +173,34 @@ fn cr_only_and_mixed_line_endings_read_like_lf() {
     assert_eq!(read(&lf.replace('\n', "\r")), expected);
     assert_eq!(read(&lf.replace('\n', "\r\n")), expected);
 }
+
+#[test]
+fn names_that_make_one_rust_field_are_made_unique_with_a_warning() {
+    let page = "# T\n\nPOST https://a.example.com/a/token\n\n## 请求参数\n\n| 参数 | 类型 |\n|---|---|\n| Content-Type | string |\n| content_type | string |\n| code | string |\n| code | string |\n";
+    let builds = authgen_descriptor::parse::describe_pages(&[{
+        let dir = std::env::temp_dir().join("authgen-unique-names");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("page.md");
+        std::fs::write(&path, page).unwrap();
+        path
+    }]);
+    let descriptor = builds[0].descriptor.as_ref().unwrap();
+    let params = &descriptor.endpoints[0].params;
+    let rust: Vec<&str> = params.iter().map(|p| p.rust_name.as_str()).collect();
+    assert_eq!(rust, ["content_type", "content_type_2", "code"]);
+    let messages: Vec<String> = builds[0]
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("named `content_type_2`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("listed twice")),
+        "{messages:?}"
+    );
+}

@@ -365,6 +365,7 @@ fn assemble(
                     ),
                 ));
             }
+            unique_names(&mut endpoint, &mut diagnostics);
             endpoints.push(endpoint);
         }
         resources.extend(outcome.resources);
@@ -641,4 +642,77 @@ mod naming_tests {
         );
         assert_eq!(name_from_path(Path::new("n_03_x.md")), "x");
     }
+}
+
+/// Rust names unique where they become fields: a parameter listed twice (same wire name) is kept
+/// once, and two wire names that make one Rust name (`Content-Type`, `content_type`; `名称`,
+/// `名字`) get `_2`, `_3`… — each with a warning saying what was done and how to override it.
+fn unique_names(endpoint: &mut Endpoint, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<crate::model::Param> = Vec::new();
+    for mut param in std::mem::take(&mut endpoint.params) {
+        if kept.iter().any(|p| p.name == param.name) {
+            diagnostics.push(Diagnostic::warning(
+                param.source.clone(),
+                format!(
+                    "`{}`: parameter `{}` is listed twice; the first listing is kept",
+                    endpoint.name, param.name
+                ),
+            ));
+            continue;
+        }
+        let base = param.rust_name.clone();
+        let mut n = 2;
+        while kept.iter().any(|p| p.rust_name == param.rust_name) {
+            param.rust_name = format!("{base}_{n}");
+            n += 1;
+        }
+        if param.rust_name != base {
+            diagnostics.push(Diagnostic::warning(
+                param.source.clone(),
+                format!(
+                    "`{}`: parameter `{}` would be the Rust field `{base}` like another one; named `{}` (override `/params/{}/rust_name` in manifest.toml to choose)",
+                    endpoint.name, param.name, param.rust_name, param.name
+                ),
+            ));
+        }
+        kept.push(param);
+    }
+    endpoint.params = kept;
+    unique_field_names(&endpoint.name, &mut endpoint.response, diagnostics, 0);
+}
+
+fn unique_field_names(
+    endpoint: &str,
+    fields: &mut Vec<crate::model::Field>,
+    diagnostics: &mut Vec<Diagnostic>,
+    depth: usize,
+) {
+    // Bounded: a hostile sample may nest thousands of levels.
+    if depth > 64 {
+        return;
+    }
+    let mut kept: Vec<crate::model::Field> = Vec::new();
+    for mut field in std::mem::take(fields) {
+        if kept.iter().any(|f| f.name == field.name) {
+            continue;
+        }
+        let base = field.rust_name.clone();
+        let mut n = 2;
+        while kept.iter().any(|f| f.rust_name == field.rust_name) {
+            field.rust_name = format!("{base}_{n}");
+            n += 1;
+        }
+        if field.rust_name != base {
+            diagnostics.push(Diagnostic::warning(
+                field.source.clone(),
+                format!(
+                    "`{endpoint}`: response field `{}` would be the Rust field `{base}` like another one; named `{}`",
+                    field.name, field.rust_name
+                ),
+            ));
+        }
+        unique_field_names(endpoint, &mut field.fields, diagnostics, depth + 1);
+        kept.push(field);
+    }
+    *fields = kept;
 }
