@@ -603,47 +603,6 @@ impl Plan {
     }
 }
 
-#[cfg(test)]
-mod naming_tests {
-    use super::*;
-
-    #[test]
-    fn providers_are_named_by_brand_not_by_shared_parents_or_placeholders() {
-        assert_eq!(
-            brand_of_host("https://api.weixin.qq.com").as_deref(),
-            Some("weixin")
-        );
-        assert_eq!(
-            brand_of_host("https://open.example.com.cn").as_deref(),
-            None
-        );
-        assert_eq!(
-            brand_of_host("https://open.youzan.com.cn").as_deref(),
-            Some("youzan")
-        );
-        assert_eq!(brand_of_host("https://sso.example.com").as_deref(), None);
-        assert_eq!(brand_of_host("http://127.0.0.1:8080").as_deref(), None);
-        assert_eq!(brand_of_host("https://{host}").as_deref(), None);
-        assert_eq!(
-            brand_of_host("https://accounts.spotify.com").as_deref(),
-            Some("spotify")
-        );
-    }
-
-    #[test]
-    fn pages_without_a_host_are_named_by_folder_or_file() {
-        assert_eq!(
-            name_from_path(Path::new("specs/appauth/access-token.md")),
-            "appauth"
-        );
-        assert_eq!(
-            name_from_path(Path::new("corpus/pages/19_ctrip_corp_ticket.md")),
-            "ctrip"
-        );
-        assert_eq!(name_from_path(Path::new("n_03_x.md")), "x");
-    }
-}
-
 /// Rust names unique where they become fields: a parameter listed twice (same wire name) is kept
 /// once, and two wire names that make one Rust name (`Content-Type`, `content_type`; `名称`,
 /// `名字`) get `_2`, `_3`… — each with a warning saying what was done and how to override it.
@@ -715,4 +674,45 @@ fn unique_field_names(
         kept.push(field);
     }
     *fields = kept;
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::*;
+
+    #[test]
+    fn providers_are_named_by_brand_not_by_shared_parents_or_placeholders() {
+        assert_eq!(
+            brand_of_host("https://api.weixin.qq.com").as_deref(),
+            Some("weixin")
+        );
+        assert_eq!(
+            brand_of_host("https://open.example.com.cn").as_deref(),
+            None
+        );
+        assert_eq!(
+            brand_of_host("https://open.youzan.com.cn").as_deref(),
+            Some("youzan")
+        );
+        assert_eq!(brand_of_host("https://sso.example.com").as_deref(), None);
+        assert_eq!(brand_of_host("http://127.0.0.1:8080").as_deref(), None);
+        assert_eq!(brand_of_host("https://{host}").as_deref(), None);
+        assert_eq!(
+            brand_of_host("https://accounts.spotify.com").as_deref(),
+            Some("spotify")
+        );
+    }
+
+    #[test]
+    fn pages_without_a_host_are_named_by_folder_or_file() {
+        assert_eq!(
+            name_from_path(Path::new("specs/appauth/access-token.md")),
+            "appauth"
+        );
+        assert_eq!(
+            name_from_path(Path::new("corpus/pages/19_ctrip_corp_ticket.md")),
+            "ctrip"
+        );
+        assert_eq!(name_from_path(Path::new("n_03_x.md")), "x");
+    }
 }
