@@ -344,11 +344,7 @@ fn assemble(
     for outcome in outcomes {
         for mut endpoint in outcome.endpoints {
             let base = endpoint.name.clone();
-            let mut n = 2;
-            while endpoints.iter().any(|e| e.name == endpoint.name) {
-                endpoint.name = format!("{base}_{n}");
-                n += 1;
-            }
+            endpoint.name = free_name(&base, |n| endpoints.iter().any(|e| e.name == n));
             if endpoint.name != base {
                 diagnostics.push(Diagnostic::warning(
                     endpoint
@@ -603,6 +599,17 @@ impl Plan {
     }
 }
 
+/// `base` if nothing has it yet, else the first of `base_2`, `base_3`, … that is free.
+fn free_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| base.to_owned())
+}
+
 /// Rust names unique where they become fields: a parameter listed twice (same wire name) is kept
 /// once, and two wire names that make one Rust name (`Content-Type`, `content_type`; `名称`,
 /// `名字`) get `_2`, `_3`… — each with a warning saying what was done and how to override it.
@@ -620,11 +627,7 @@ fn unique_names(endpoint: &mut Endpoint, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         }
         let base = param.rust_name.clone();
-        let mut n = 2;
-        while kept.iter().any(|p| p.rust_name == param.rust_name) {
-            param.rust_name = format!("{base}_{n}");
-            n += 1;
-        }
+        param.rust_name = free_name(&base, |n| kept.iter().any(|p| p.rust_name == n));
         if param.rust_name != base {
             diagnostics.push(Diagnostic::warning(
                 param.source.clone(),
@@ -656,11 +659,7 @@ fn unique_field_names(
             continue;
         }
         let base = field.rust_name.clone();
-        let mut n = 2;
-        while kept.iter().any(|f| f.rust_name == field.rust_name) {
-            field.rust_name = format!("{base}_{n}");
-            n += 1;
-        }
+        field.rust_name = free_name(&base, |n| kept.iter().any(|f| f.rust_name == n));
         if field.rust_name != base {
             diagnostics.push(Diagnostic::warning(
                 field.source.clone(),
