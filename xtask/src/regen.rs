@@ -8,6 +8,13 @@ use authgen_descriptor::parse::{self, Severity};
 /// Writes every planned file whose content changed; prints diagnostics and a summary table.
 pub fn regen(specs: &Path, quiet: bool) -> Result<ExitCode, String> {
     let plan = parse::plan(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
+    // Atomic: with any error, nothing is written (a half-regenerated tree would mix old and new
+    // descriptors, or drop a manifest's override silently).
+    if plan.builds.iter().any(|b| b.count(Severity::Error) > 0) {
+        report(&plan.builds, quiet);
+        eprintln!("regen wrote nothing: fix the errors above and run it again");
+        return Ok(ExitCode::FAILURE);
+    }
     let mut written = 0;
     for output in &plan.files {
         let (path, content) = (&output.path, &output.content);

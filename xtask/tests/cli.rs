@@ -165,3 +165,42 @@ fn describe_on_a_missing_file_prints_only_the_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn regen_with_an_error_writes_nothing() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("regen-atomic");
+    let _ = std::fs::remove_dir_all(&dir);
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(specs.join("good")).unwrap();
+    std::fs::create_dir_all(specs.join("bad")).unwrap();
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    std::fs::copy(
+        root.join("specs/appauth/access-token.md"),
+        specs.join("good/access-token.md"),
+    )
+    .unwrap();
+    std::fs::write(specs.join("good/manifest.toml"), "provider = \"good\"\n").unwrap();
+    std::fs::copy(
+        root.join("specs/appauth/access-token.md"),
+        specs.join("bad/access-token.md"),
+    )
+    .unwrap();
+    // A bad manifest: an unknown time zone.
+    std::fs::write(
+        specs.join("bad/manifest.toml"),
+        "provider = \"bad\"\ntime_zone = \"Mars/Olympus_Mons\"\n",
+    )
+    .unwrap();
+    let out = xtask(&["regen", "--specs", specs.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("regen wrote nothing"), "{stderr}");
+    assert!(
+        !specs.join("descriptors").exists(),
+        "no descriptor was written"
+    );
+    assert!(
+        !dir.join("generated").exists(),
+        "no generated file was written"
+    );
+}
