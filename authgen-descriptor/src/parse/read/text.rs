@@ -535,24 +535,6 @@ fn heading(lines: &[&str], i: usize, dialect: Dialect) -> Option<(Block, usize)>
                 return make(level, title, i + 1);
             }
         }
-        // RFC-style numbered section titles at the margin: `2.3.  Errors`.
-        Dialect::Plain if line.starts_with(|c: char| c.is_ascii_digit()) => {
-            let number: String = line
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            let title = line[number.len()..].trim();
-            if number.ends_with('.')
-                && line[number.len()..].starts_with(' ')
-                && !title.is_empty()
-                && title.chars().count() <= 60
-                && title.chars().next().is_some_and(char::is_uppercase)
-                && !title.ends_with(['.', ':', ','])
-            {
-                let level = number.matches('.').count();
-                return make(level, title, i + 1);
-            }
-        }
         _ => {}
     }
     // An underline (and maybe an overline) of one punctuation character.
