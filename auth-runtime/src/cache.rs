@@ -380,10 +380,14 @@ impl TokenCache {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { at }),
         };
-        // A token that is expired on arrival (`expires_in: 0`, `-1`, a past datetime) is a failed
-        // fetch: handing it out would send every caller back to the provider at once.
+        // A token that is expired on arrival (`expires_in: 0`, a past datetime) is a failed fetch:
+        // handing it out would send every caller back to the provider at once. "On arrival" is
+        // the clock read after the fetch, against the expiry as it will be kept (whole ms): the
+        // source resolves `expires_in: 0` against its own, later reading of the clock, so a
+        // comparison with the start of the fetch would let such a token through.
+        let arrived = self.0.clock.now();
         let result = result.and_then(|fetched| match fetched.expires_at {
-            Some(expires) if expires <= now => Err(Error::Decode {
+            Some(expires) if whole_ms(expires) <= arrived => Err(Error::Decode {
                 at,
                 reason: "the provider issued a token that had already expired".into(),
                 excerpt: String::new(),
