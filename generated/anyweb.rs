@@ -31,11 +31,12 @@ impl Anyweb {
                 environment,
                 base_url,
             )
-            .credentials(
-                ::auth_runtime::Params::new()
-                    .text("appid", self.appid)
-                    .secret("secret", self.secret),
-            )
+            .credentials({
+                let mut params = ::auth_runtime::Params::new();
+                params.set("appid", ::auth_runtime::ParamValue::from(self.appid));
+                params.set("secret", ::auth_runtime::ParamValue::from(self.secret));
+                params
+            })
     }
     /// A client on `base_url` with the default HTTP settings.
     pub fn with_base_url(
@@ -67,19 +68,22 @@ impl AnywebClient {
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "secret",
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "code",
-            success: ::auth_runtime::spec::SuccessValue::Int(1000i64),
+            success: ::auth_runtime::spec::Literal::Int(1000i64),
             absent_ok: false,
             code: ::core::option::Option::Some("code"),
             message: ::core::option::Option::Some("message"),
@@ -87,6 +91,10 @@ impl AnywebClient {
         }),
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.serviceToken",
+            header: false,
+            presentation: ::auth_runtime::spec::Presentation::Authorization {
+                scheme: "Bearer",
+            },
             scheme_included: ::core::option::Option::None,
             invalidates_previous: false,
         }),
@@ -156,13 +164,13 @@ pub struct AnywebServiceTokenResponse {
     #[serde(default)]
     pub data: ::core::option::Option<AnywebServiceTokenResponseData>,
 }
-/// The documented error codes of this provider; `Other` keeps any undocumented code.
+/// The error codes `POST /service/serviceToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AnywebErrorCode {
+pub enum AnywebServiceTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
-impl AnywebErrorCode {
+impl AnywebServiceTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
         Self::Other(code.to_owned())
@@ -177,8 +185,12 @@ impl AnywebErrorCode {
         let Self::Other(_) = self;
         ::core::option::Option::None
     }
-    /// The code of a provider error (business error or HTTP error with a code in its body).
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
     pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "service_token" {
+            return ::core::option::Option::None;
+        }
         match error {
             ::auth_runtime::Error::Provider { code, .. } => {
                 ::core::option::Option::Some(Self::from_code(code))

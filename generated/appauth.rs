@@ -24,11 +24,13 @@ impl Appauth {
                 environment,
                 base_url,
             )
-            .credentials(
-                ::auth_runtime::Params::new()
-                    .text("appId", self.app_id)
-                    .secret("appSecret", self.app_secret),
-            )
+            .credentials({
+                let mut params = ::auth_runtime::Params::new();
+                params.set("appId", ::auth_runtime::ParamValue::from(self.app_id));
+                params
+                    .set("appSecret", ::auth_runtime::ParamValue::from(self.app_secret));
+                params
+            })
     }
     /// A client on `base_url` with the default HTTP settings.
     pub fn with_base_url(
@@ -60,33 +62,42 @@ impl AppauthClient {
                 location: ::auth_runtime::spec::Location::Header,
                 required: false,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Constant(
+                    ::auth_runtime::spec::Literal::Str("application/json"),
+                ),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "Content-Type",
                 location: ::auth_runtime::spec::Location::Header,
                 required: false,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Constant(
+                    ::auth_runtime::spec::Literal::Str("application/json"),
+                ),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "appId",
                 location: ::auth_runtime::spec::Location::Query,
                 required: true,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "appSecret",
                 location: ::auth_runtime::spec::Location::Query,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "success",
-            success: ::auth_runtime::spec::SuccessValue::Bool(true),
+            success: ::auth_runtime::spec::Literal::Bool(true),
             absent_ok: false,
             code: ::core::option::Option::Some("code"),
             message: ::core::option::Option::Some("message"),
@@ -94,6 +105,10 @@ impl AppauthClient {
         }),
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "result.accessToken",
+            header: false,
+            presentation: ::auth_runtime::spec::Presentation::Query {
+                name: "accessToken",
+            },
             scheme_included: ::core::option::Option::None,
             invalidates_previous: false,
         }),
@@ -125,26 +140,34 @@ impl AppauthClient {
                 location: ::auth_runtime::spec::Location::Header,
                 required: false,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Constant(
+                    ::auth_runtime::spec::Literal::Str("application/json"),
+                ),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "Content-Type",
                 location: ::auth_runtime::spec::Location::Header,
                 required: false,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Constant(
+                    ::auth_runtime::spec::Literal::Str("application/json"),
+                ),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "accessToken",
                 location: ::auth_runtime::spec::Location::Query,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::Some("get_access_token"),
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::FilledFrom("get_access_token"),
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "success",
-            success: ::auth_runtime::spec::SuccessValue::Bool(true),
+            success: ::auth_runtime::spec::Literal::Bool(true),
             absent_ok: false,
             code: ::core::option::Option::Some("code"),
             message: ::core::option::Option::Some("message"),
@@ -253,13 +276,13 @@ pub struct AppauthHelloResponse {
     #[serde(default)]
     pub success: ::core::option::Option<bool>,
 }
-/// The documented error codes of this provider; `Other` keeps any undocumented code.
+/// The error codes `GET /auth/getAccessToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AppauthErrorCode {
+pub enum AppauthGetAccessTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
-impl AppauthErrorCode {
+impl AppauthGetAccessTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
         Self::Other(code.to_owned())
@@ -274,8 +297,51 @@ impl AppauthErrorCode {
         let Self::Other(_) = self;
         ::core::option::Option::None
     }
-    /// The code of a provider error (business error or HTTP error with a code in its body).
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
     pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "get_access_token" {
+            return ::core::option::Option::None;
+        }
+        match error {
+            ::auth_runtime::Error::Provider { code, .. } => {
+                ::core::option::Option::Some(Self::from_code(code))
+            }
+            ::auth_runtime::Error::Status {
+                code: ::core::option::Option::Some(code),
+                ..
+            } => ::core::option::Option::Some(Self::from_code(code)),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+/// The error codes `GET /auth/hello` documents; `Other` keeps any code it does not list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppauthHelloError {
+    /// A code the documentation does not list.
+    Other(::std::string::String),
+}
+impl AppauthHelloError {
+    /// The variant for a code as the provider sends it.
+    pub fn from_code(code: &str) -> Self {
+        Self::Other(code.to_owned())
+    }
+    /// The code as the provider sends it.
+    pub fn code(&self) -> &str {
+        let Self::Other(code) = self;
+        code
+    }
+    /// The documented message, if the code is documented.
+    pub fn message(&self) -> ::core::option::Option<&'static str> {
+        let Self::Other(_) = self;
+        ::core::option::Option::None
+    }
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
+    pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "hello" {
+            return ::core::option::Option::None;
+        }
         match error {
             ::auth_runtime::Error::Provider { code, .. } => {
                 ::core::option::Option::Some(Self::from_code(code))

@@ -31,11 +31,16 @@ impl Coupang {
                 environment,
                 base_url,
             )
-            .credentials(
-                ::auth_runtime::Params::new()
-                    .text("app_id", self.app_id)
-                    .secret("app_secret", self.app_secret),
-            )
+            .credentials({
+                let mut params = ::auth_runtime::Params::new();
+                params.set("app_id", ::auth_runtime::ParamValue::from(self.app_id));
+                params
+                    .set(
+                        "app_secret",
+                        ::auth_runtime::ParamValue::from(self.app_secret),
+                    );
+                params
+            })
     }
     /// A client on `base_url` with the default HTTP settings.
     pub fn with_base_url(
@@ -67,19 +72,22 @@ impl CoupangClient {
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "app_secret",
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "statusCode",
-            success: ::auth_runtime::spec::SuccessValue::Int(200i64),
+            success: ::auth_runtime::spec::Literal::Int(200i64),
             absent_ok: false,
             code: ::core::option::Option::Some("statusCode"),
             message: ::core::option::Option::Some("errMsg"),
@@ -87,6 +95,10 @@ impl CoupangClient {
         }),
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "accessToken",
+            header: false,
+            presentation: ::auth_runtime::spec::Presentation::Authorization {
+                scheme: "Bearer",
+            },
             scheme_included: ::core::option::Option::Some("Bearer"),
             invalidates_previous: false,
         }),
@@ -179,9 +191,9 @@ pub struct CoupangGetTokenResponse {
     #[serde(default, rename = "errMsg", alias = "err_msg")]
     pub err_msg: ::core::option::Option<::std::string::String>,
 }
-/// The documented error codes of this provider; `Other` keeps any undocumented code.
+/// The error codes `POST /oauth/token/get` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CoupangErrorCode {
+pub enum CoupangGetTokenError {
     /// `400`: 错误请求
     BadRequest,
     /// `500`: 服务错误
@@ -193,7 +205,7 @@ pub enum CoupangErrorCode {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
-impl CoupangErrorCode {
+impl CoupangGetTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
         match code {
@@ -224,8 +236,12 @@ impl CoupangErrorCode {
             Self::Other(_) => ::core::option::Option::None,
         }
     }
-    /// The code of a provider error (business error or HTTP error with a code in its body).
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
     pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "get_token" {
+            return ::core::option::Option::None;
+        }
         match error {
             ::auth_runtime::Error::Provider { code, .. } => {
                 ::core::option::Option::Some(Self::from_code(code))

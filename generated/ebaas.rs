@@ -40,12 +40,18 @@ impl Ebaas {
                 environment,
                 base_url,
             )
-            .credentials(
-                ::auth_runtime::Params::new()
-                    .text("client_id", self.client_id)
-                    .secret("client_secret", self.client_secret)
-                    .secret("token", self.token),
-            )
+            .credentials({
+                let mut params = ::auth_runtime::Params::new();
+                params
+                    .set("client_id", ::auth_runtime::ParamValue::from(self.client_id));
+                params
+                    .set(
+                        "client_secret",
+                        ::auth_runtime::ParamValue::from(self.client_secret),
+                    );
+                params.set("token", ::auth_runtime::ParamValue::from(self.token));
+                params
+            })
     }
     /// A client on `base_url` with the default HTTP settings.
     pub fn with_base_url(
@@ -77,19 +83,22 @@ impl EbaasClient {
                 location: ::auth_runtime::spec::Location::Query,
                 required: true,
                 secret: false,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "client_secret",
                 location: ::auth_runtime::spec::Location::Query,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "code",
-            success: ::auth_runtime::spec::SuccessValue::Str("000"),
+            success: ::auth_runtime::spec::Literal::Str("000"),
             absent_ok: false,
             code: ::core::option::Option::Some("code"),
             message: ::core::option::Option::Some("msg"),
@@ -97,6 +106,10 @@ impl EbaasClient {
         }),
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.access_token",
+            header: false,
+            presentation: ::auth_runtime::spec::Presentation::Authorization {
+                scheme: "Bearer",
+            },
             scheme_included: ::core::option::Option::None,
             invalidates_previous: false,
         }),
@@ -136,19 +149,22 @@ impl EbaasClient {
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::Some("get_access_token"),
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::FilledFrom("get_access_token"),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "token",
                 location: ::auth_runtime::spec::Location::Body,
                 required: true,
                 secret: true,
-                fill_from: ::core::option::Option::None,
+                ty: ::auth_runtime::spec::ValueType::String,
+                role: ::auth_runtime::spec::Role::Credential,
             },
         ],
+        basic_auth: ::core::option::Option::None,
         envelope: ::core::option::Option::Some(::auth_runtime::spec::EnvelopeSpec {
             success_field: "code",
-            success: ::auth_runtime::spec::SuccessValue::Str("000"),
+            success: ::auth_runtime::spec::Literal::Str("000"),
             absent_ok: false,
             code: ::core::option::Option::Some("code"),
             message: ::core::option::Option::Some("msg"),
@@ -156,6 +172,10 @@ impl EbaasClient {
         }),
         token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
             path: "data.service_ticket",
+            header: false,
+            presentation: ::auth_runtime::spec::Presentation::Authorization {
+                scheme: "Bearer",
+            },
             scheme_included: ::core::option::Option::None,
             invalidates_previous: false,
         }),
@@ -296,31 +316,22 @@ pub struct EbaasGetServiceTicketResponse {
     #[serde(default)]
     pub data: ::core::option::Option<EbaasGetServiceTicketResponseData>,
 }
-/// The documented error codes of this provider; `Other` keeps any undocumented code.
+/// The error codes `GET /oauth/getAccessToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EbaasErrorCode {
+pub enum EbaasGetAccessTokenError {
     /// `403006`: client\_id不正确
     InvalidClientId,
     /// `403007`: client\_secret不正确
     InvalidClientSecret,
-    /// `400`: 参数\[access\_token\]不能为空
-    MissingParameter,
-    /// `400003`: 入参解析异常
-    UnparsableBody,
-    /// `401003`: 无效的access\_token
-    InvalidToken,
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
-impl EbaasErrorCode {
+impl EbaasGetAccessTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
         match code {
             "403006" => Self::InvalidClientId,
             "403007" => Self::InvalidClientSecret,
-            "400" => Self::MissingParameter,
-            "400003" => Self::UnparsableBody,
-            "401003" => Self::InvalidToken,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -329,9 +340,6 @@ impl EbaasErrorCode {
         match self {
             Self::InvalidClientId => "403006",
             Self::InvalidClientSecret => "403007",
-            Self::MissingParameter => "400",
-            Self::UnparsableBody => "400003",
-            Self::InvalidToken => "401003",
             Self::Other(code) => code,
         }
     }
@@ -342,6 +350,61 @@ impl EbaasErrorCode {
             Self::InvalidClientSecret => {
                 ::core::option::Option::Some("client_secret不正确")
             }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
+    pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "get_access_token" {
+            return ::core::option::Option::None;
+        }
+        match error {
+            ::auth_runtime::Error::Provider { code, .. } => {
+                ::core::option::Option::Some(Self::from_code(code))
+            }
+            ::auth_runtime::Error::Status {
+                code: ::core::option::Option::Some(code),
+                ..
+            } => ::core::option::Option::Some(Self::from_code(code)),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+/// The error codes `POST /oauth/getServiceTicket` documents; `Other` keeps any code it does not list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EbaasGetServiceTicketError {
+    /// `400`: 参数\[access\_token\]不能为空
+    MissingParameter,
+    /// `400003`: 入参解析异常
+    UnparsableBody,
+    /// `401003`: 无效的access\_token
+    InvalidToken,
+    /// A code the documentation does not list.
+    Other(::std::string::String),
+}
+impl EbaasGetServiceTicketError {
+    /// The variant for a code as the provider sends it.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "400" => Self::MissingParameter,
+            "400003" => Self::UnparsableBody,
+            "401003" => Self::InvalidToken,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+    /// The code as the provider sends it.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::MissingParameter => "400",
+            Self::UnparsableBody => "400003",
+            Self::InvalidToken => "401003",
+            Self::Other(code) => code,
+        }
+    }
+    /// The documented message, if the code is documented.
+    pub fn message(&self) -> ::core::option::Option<&'static str> {
+        match self {
             Self::MissingParameter => {
                 ::core::option::Option::Some("参数[access_token]不能为空")
             }
@@ -350,8 +413,12 @@ impl EbaasErrorCode {
             Self::Other(_) => ::core::option::Option::None,
         }
     }
-    /// The code of a provider error (business error or HTTP error with a code in its body).
+    /// The code of an error of this endpoint (a business error, or an HTTP error with a
+    /// code in its body); `None` for other errors and for errors of other endpoints.
     pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+        if error.at().endpoint != "get_service_ticket" {
+            return ::core::option::Option::None;
+        }
         match error {
             ::auth_runtime::Error::Provider { code, .. } => {
                 ::core::option::Option::Some(Self::from_code(code))

@@ -1,9 +1,13 @@
 //! Checks the struct's fields against the parameters the descriptor knows: names (with the
-//! nearest-name suggestion), types (secrets must be `SecretString`), and required credentials.
+//! nearest-name suggestion), types (the generator's own [`field_type`] rule: secrets are
+//! `SecretString`, optional values `Option<T>`), and required credentials. Constants and values
+//! filled from tokens are not fields at all: naming one says so.
 
 use authgen_descriptor::Descriptor;
-use authgen_descriptor::codegen::{Credential, credential_candidates, default_credentials};
-use quote::ToTokens;
+use authgen_descriptor::codegen::{
+    Credential, FieldType, credential_candidates, default_credentials,
+};
+use authgen_descriptor::model::Role;
 
 /// The credentials the struct declares, and every problem with them.
 pub fn credentials(
@@ -35,6 +39,10 @@ pub fn credentials(
         let Some(ident) = &field.ident else { continue };
         let name = ident.to_string();
         let Some(candidate) = candidates.iter().find(|c| c.field == name) else {
+            if let Some(why) = not_user_supplied(descriptor, &name) {
+                push(syn::Error::new_spanned(ident, why));
+                continue;
+            }
             let names: Vec<&str> = candidates.iter().map(|c| c.field.as_str()).collect();
             let near = nearest(&name, &names);
             suggested.extend(near);
@@ -51,21 +59,10 @@ pub fn credentials(
             ));
             continue;
         };
-        let ty = last_segment(&field.ty);
-        let expected = if candidate.secret {
-            "SecretString"
-        } else {
-            "String"
-        };
-        if ty.as_deref() != Some(expected) {
-            let why = if candidate.secret {
-                "is a secret: declare it as `auth_runtime::SecretString`"
-            } else {
-                "is plain text: declare it as `String`"
-            };
+        if !declared_as(&field.ty, candidate.ty) {
             push(syn::Error::new_spanned(
                 &field.ty,
-                format!("`{name}` {why}"),
+                format!("`{name}` {}", candidate.ty.advice()),
             ));
             continue;
         }
@@ -90,10 +87,48 @@ pub fn credentials(
     out
 }
 
-fn last_segment(ty: &syn::Type) -> Option<String> {
+/// Why a field named like a parameter the user never supplies cannot be declared.
+fn not_user_supplied(descriptor: &authgen_descriptor::Descriptor, name: &str) -> Option<String> {
+    let param = descriptor
+        .endpoints
+        .iter()
+        .flat_map(|e| &e.params)
+        .find(|p| p.rust_name == name)?;
+    Some(match &param.role {
+        Role::Constant(value) => format!(
+            "`{name}` is a constant (`{}` = {value}) that the client sends itself: remove the field (change it with a manifest override of `/params/{}/role`)",
+            param.name, param.name
+        ),
+        Role::FilledFrom(endpoint) => {
+            format!("`{name}` is filled from the cached token of `{endpoint}`: remove the field")
+        }
+        Role::ClientAuth => format!(
+            "`{name}` is built from the HTTP Basic credentials: remove the field and declare those instead"
+        ),
+        Role::Credential | Role::PerCall => return None,
+    })
+}
+
+/// Whether a declared type is `expected`: its last path segment, inside `Option<…>` when the
+/// value is optional.
+fn declared_as(ty: &syn::Type, expected: FieldType) -> bool {
+    let (base, optional) = match last_segment(ty) {
+        Some(segment) if segment.ident == "Option" => match &segment.arguments {
+            syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+                Some(syn::GenericArgument::Type(inner)) => (last_segment(inner), true),
+                _ => (None, true),
+            },
+            _ => (None, true),
+        },
+        other => (other, false),
+    };
+    optional == expected.optional && base.is_some_and(|s| s.ident == expected.base.name())
+}
+
+fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
     match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        other => Some(other.to_token_stream().to_string()),
+        syn::Type::Path(p) => p.path.segments.last(),
+        _ => None,
     }
 }
 

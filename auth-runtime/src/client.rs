@@ -9,13 +9,46 @@ use tracing::Instrument;
 
 use crate::config::ClientConfig;
 use crate::error::{At, Error, escape_controls, redact_secrets, redacted_excerpt};
-use crate::params::Params;
-use crate::spec::{Encoding, EndpointSpec, Location, SuccessValue, lookup};
+use crate::params::{ParamValue, Params};
+use crate::spec::{Encoding, EndpointSpec, Location, Role, lookup, reqwest_method};
 
 /// The HTTP client could not be built (TLS initialisation, invalid user agent).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build the HTTP client: {0}")]
 pub struct BuildError(String);
+
+/// A successful answer: the decoded body, and the headers (a token may come in one).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The JSON body, its envelope checked.
+    pub body: Value,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+/// A response read in full (protected calls, whose body is checked for invalid-token codes).
+pub(crate) struct Buffered {
+    pub(crate) status: reqwest::StatusCode,
+    version: reqwest::Version,
+    headers: reqwest::header::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Buffered {
+    pub(crate) fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+}
+
+impl From<Buffered> for reqwest::Response {
+    fn from(buffered: Buffered) -> Self {
+        let mut response = http::Response::new(buffered.body);
+        *response.status_mut() = buffered.status;
+        *response.version_mut() = buffered.version;
+        *response.headers_mut() = buffered.headers;
+        reqwest::Response::from(response)
+    }
+}
 
 /// A cheap-to-clone handle on the shared HTTP client and its settings.
 #[derive(Clone, Debug)]
@@ -96,7 +129,7 @@ impl Client {
         spec: &'static EndpointSpec,
         base_url: &str,
         params: &Params,
-    ) -> Result<Value, Error> {
+    ) -> Result<Reply, Error> {
         let at = At {
             provider: spec.provider,
             endpoint: spec.name,
@@ -134,7 +167,7 @@ impl Client {
         spec: &'static EndpointSpec,
         base_url: &str,
         params: &Params,
-    ) -> Result<Value, Error> {
+    ) -> Result<Reply, Error> {
         let mut attempt = 0;
         loop {
             match self.call(spec, base_url, params).await {
@@ -158,24 +191,29 @@ impl Client {
         spec: &'static EndpointSpec,
         base_url: &str,
         params: &Params,
-    ) -> Result<Value, Error> {
-        for p in spec
-            .params
-            .iter()
-            .filter(|p| p.required && p.location != Location::Header)
-        {
-            if !params.contains(p.name) {
-                return Err(Error::Config {
-                    at,
-                    message: format!("missing required parameter `{}`", p.name),
-                });
-            }
+    ) -> Result<Reply, Error> {
+        // Each parameter's value as sent: constants from the spec, the Basic header from the
+        // credentials it names, everything else as given (an optional one left out is not sent).
+        let mut values: Vec<(&'static str, Location, std::borrow::Cow<'_, ParamValue>)> =
+            Vec::with_capacity(spec.params.len());
+        for p in spec.params {
+            let value = match p.role {
+                Role::Constant(literal) => {
+                    std::borrow::Cow::Owned(ParamValue::Json(literal.to_json()))
+                }
+                Role::ClientAuth => continue,
+                Role::Credential | Role::PerCall | Role::FilledFrom(_) => {
+                    match params.get(p.name) {
+                        Some(value) => std::borrow::Cow::Borrowed(value),
+                        None => continue,
+                    }
+                }
+            };
+            values.push((p.name, p.location, value));
         }
         let mut path = spec.path.to_owned();
-        for p in spec.params.iter().filter(|p| p.location == Location::Path) {
-            if let Some(v) = params.get(p.name) {
-                path = path.replace(&format!("{{{}}}", p.name), &path_segment(v.expose()));
-            }
+        for (name, _, value) in values.iter().filter(|(_, l, _)| *l == Location::Path) {
+            path = path.replace(&format!("{{{name}}}"), &path_segment(&value.text()));
         }
         // A placeholder left unfilled would be sent as `%7Bid%7D`: refuse instead.
         if let Some(open) = path.find('{')
@@ -193,27 +231,34 @@ impl Client {
         })?;
         self.check_url(at, &url)?;
 
-        let mut query: Vec<(&str, &str)> = Vec::new();
-        let mut body: Vec<(&str, &str)> = Vec::new();
-        let mut request = self.http.request(spec.method.to_reqwest(), url);
-        for p in spec.params {
-            let Some(value) = params.get(p.name) else {
-                continue;
-            };
-            match p.location {
-                Location::Query => query.push((p.name, value.expose())),
+        let mut query: Vec<(&str, String)> = Vec::new();
+        let mut body: Vec<(&str, &ParamValue)> = Vec::new();
+        let mut request = self.http.request(reqwest_method(spec.method), url);
+        for (name, location, value) in &values {
+            match location {
+                Location::Query => query.push((name, value.text().into_owned())),
                 Location::Body if spec.encoding == Encoding::Query => {
-                    query.push((p.name, value.expose()))
+                    query.push((name, value.text().into_owned()))
                 }
-                Location::Body => body.push((p.name, value.expose())),
+                Location::Body => body.push((name, value)),
                 Location::Header => {
                     // A documented Content-Type header would contradict the encoding we choose.
-                    if !p.name.eq_ignore_ascii_case("content-type") {
-                        request = request.header(p.name, value.expose());
+                    if !name.eq_ignore_ascii_case("content-type") {
+                        request = request.header(*name, value.text().as_ref());
                     }
                 }
                 Location::Path => {}
             }
+        }
+        if let Some(basic) = spec.basic_auth {
+            let credential = |name: &'static str| {
+                params.get(name).ok_or_else(|| Error::Config {
+                    at,
+                    message: format!("missing credential `{name}` for HTTP Basic authentication"),
+                })
+            };
+            let (user, password) = (credential(basic.user)?, credential(basic.password)?);
+            request = request.basic_auth(user.text(), Some(password.text()));
         }
         if !query.is_empty() {
             request = request.query(&query);
@@ -223,16 +268,20 @@ impl Client {
             Encoding::Json => {
                 let object: serde_json::Map<String, Value> = body
                     .iter()
-                    .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                    .map(|(k, v)| ((*k).to_owned(), v.json()))
                     .collect();
                 request.json(&object)
             }
-            Encoding::Form => request.form(&body),
+            Encoding::Form => {
+                let fields: Vec<(&str, std::borrow::Cow<'_, str>)> =
+                    body.iter().map(|(k, v)| (*k, v.text())).collect();
+                request.form(&fields)
+            }
             Encoding::Multipart => {
                 let form = body
                     .iter()
                     .fold(reqwest::multipart::Form::new(), |f, (k, v)| {
-                        f.text((*k).to_owned(), (*v).to_owned())
+                        f.text((*k).to_owned(), v.text().into_owned())
                     });
                 request.multipart(form)
             }
@@ -252,6 +301,7 @@ impl Client {
                 target: redirect_target(response.url(), response.headers()),
             });
         }
+        let headers = response.headers().clone();
         let bytes = self.read_capped(at, response).await?;
         let secrets = params.secrets();
         if !status.is_success() {
@@ -275,7 +325,34 @@ impl Client {
             excerpt: redacted_excerpt(&bytes, &secrets),
         })?;
         check_envelope(at, spec, &value, &secrets)?;
-        Ok(value)
+        Ok(Reply {
+            body: value,
+            headers,
+        })
+    }
+
+    /// Sends a request built elsewhere (a protected call) and reads its body, capped at the
+    /// body limit, so that it can be inspected before it is handed back.
+    pub(crate) async fn execute(
+        &self,
+        at: At,
+        request: reqwest::Request,
+    ) -> Result<Buffered, Error> {
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(at, e))?;
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = self.read_capped(at, response).await?;
+        Ok(Buffered {
+            status,
+            version,
+            headers,
+            body,
+        })
     }
 
     async fn read_capped(&self, at: At, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
@@ -426,14 +503,9 @@ fn check_envelope(
         return Ok(());
     };
     let found = lookup(body, envelope.success_field);
-    let ok = match (found, envelope.success) {
-        (None | Some(Value::Null), _) => envelope.absent_ok,
-        (Some(Value::String(s)), SuccessValue::Str(want)) => s == want,
-        (Some(Value::Number(n)), SuccessValue::Int(want)) => n.as_i64() == Some(want),
-        // Numbers that are no i64 (`1.5`, `18446744073709551615`) are compared as written.
-        (Some(Value::Number(n)), SuccessValue::Str(want)) => n.to_string() == want,
-        (Some(Value::Bool(b)), SuccessValue::Bool(want)) => *b == want,
-        _ => false,
+    let ok = match found {
+        None | Some(Value::Null) => envelope.absent_ok,
+        Some(value) => envelope.success.matches(value),
     };
     if ok {
         return Ok(());

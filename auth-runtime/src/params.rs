@@ -10,13 +10,28 @@ pub enum ParamValue {
     Text(String),
     /// A secret (client secret, token): redacted in `Debug`.
     Secret(SecretString),
+    /// A typed value (number, boolean, array, object): sent as JSON in a JSON body, as its text
+    /// (`true`, `42`, compact JSON) anywhere else.
+    Json(serde_json::Value),
 }
 
 impl ParamValue {
-    pub(crate) fn expose(&self) -> &str {
+    /// The value as text, for the query, a form, a header or a path segment.
+    pub(crate) fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            ParamValue::Text(t) => t,
-            ParamValue::Secret(s) => s.expose_secret(),
+            ParamValue::Text(t) => t.into(),
+            ParamValue::Secret(s) => s.expose_secret().into(),
+            ParamValue::Json(serde_json::Value::String(s)) => s.into(),
+            ParamValue::Json(v) => v.to_string().into(),
+        }
+    }
+
+    /// The value for a JSON body: text as a string, typed values as they are.
+    pub(crate) fn json(&self) -> serde_json::Value {
+        match self {
+            ParamValue::Text(t) => t.clone().into(),
+            ParamValue::Secret(s) => s.expose_secret().into(),
+            ParamValue::Json(v) => v.clone(),
         }
     }
 }
@@ -26,9 +41,51 @@ impl std::fmt::Debug for ParamValue {
         match self {
             ParamValue::Text(t) => write!(f, "{t:?}"),
             ParamValue::Secret(_) => f.write_str("[redacted]"),
+            ParamValue::Json(v) => write!(f, "{v}"),
         }
     }
 }
+
+impl From<String> for ParamValue {
+    fn from(value: String) -> Self {
+        ParamValue::Text(value)
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(value: &str) -> Self {
+        ParamValue::Text(value.to_owned())
+    }
+}
+
+impl From<SecretString> for ParamValue {
+    fn from(value: SecretString) -> Self {
+        ParamValue::Secret(value)
+    }
+}
+
+impl From<serde_json::Value> for ParamValue {
+    fn from(value: serde_json::Value) -> Self {
+        ParamValue::Json(value)
+    }
+}
+
+impl From<Vec<serde_json::Value>> for ParamValue {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        ParamValue::Json(value.into())
+    }
+}
+
+macro_rules! typed_from {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for ParamValue {
+            fn from(value: $ty) -> Self {
+                ParamValue::Json(value.into())
+            }
+        }
+    )*};
+}
+typed_from!(bool, i64, f64);
 
 /// Parameters for a call: wire name → value.
 #[derive(Clone, Debug, Default)]
@@ -52,6 +109,20 @@ impl Params {
     pub fn secret(mut self, name: &'static str, value: SecretString) -> Self {
         self.set(name, ParamValue::Secret(value));
         self
+    }
+
+    /// Adds (or replaces) a value of any parameter type (`String`, `SecretString`, `bool`,
+    /// `i64`, `f64`, JSON values).
+    pub fn value(mut self, name: &'static str, value: impl Into<ParamValue>) -> Self {
+        self.set(name, value.into());
+        self
+    }
+
+    /// Sets a value when there is one: an optional parameter left `None` is not sent at all.
+    pub fn set_optional(&mut self, name: &'static str, value: Option<impl Into<ParamValue>>) {
+        if let Some(value) = value {
+            self.set(name, value.into());
+        }
     }
 
     /// Sets a value, replacing an earlier one of the same name.
@@ -81,7 +152,7 @@ impl Params {
             .iter()
             .filter_map(|(_, v)| match v {
                 ParamValue::Secret(s) => Some(s.expose_secret()),
-                ParamValue::Text(_) => None,
+                ParamValue::Text(_) | ParamValue::Json(_) => None,
             })
             .collect()
     }

@@ -9,12 +9,12 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::cache::{CachePolicy, Fetched, TokenCache, TokenSource};
-use crate::client::Client;
+use crate::client::{Client, Reply};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{At, Error};
 use crate::expiry::expires_at;
 use crate::params::{ParamValue, Params};
-use crate::spec::{EndpointSpec, lookup};
+use crate::spec::{EndpointSpec, Location, Presentation, Role, lookup};
 use crate::store::{BoxFuture, CacheKey, MemoryStore, TokenStore};
 use crate::token::Token;
 
@@ -162,10 +162,10 @@ impl SessionBuilder {
 /// private one (every instance of a fleet must then share it).
 const DEFAULT_FINGERPRINT_KEY: &[u8] = b"authgen cache-key fingerprint v2";
 
-/// The cache key's subject: everything that identifies the caller. Every plain credential the
-/// endpoint takes (`name="value"`, in the spec's order: client ids and constants), then `#` and
-/// an HMAC-SHA-256 of the secret ones (names and values), so keys never contain a secret and two
-/// tenants that differ in any credential never share a token.
+/// The cache key's subject: everything that identifies the caller. Every plain credential and
+/// constant the endpoint sends (`name="value"`, in the spec's order: client ids, `grant_type`),
+/// then `#` and an HMAC-SHA-256 of the secret ones (names and values), so keys never contain a
+/// secret and two tenants that differ in any credential never share a token.
 fn subject(spec: &EndpointSpec, credentials: &Params, fingerprint_key: &[u8]) -> String {
     use hmac::Mac;
     let mut plain = Vec::new();
@@ -173,23 +173,55 @@ fn subject(spec: &EndpointSpec, credentials: &Params, fingerprint_key: &[u8]) ->
     #[allow(clippy::expect_used)]
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(fingerprint_key)
         .expect("HMAC accepts keys of any length");
-    for p in spec.params.iter().filter(|p| p.fill_from.is_none()) {
-        match credentials.get(p.name) {
-            Some(ParamValue::Text(t)) if !p.secret => plain.push(format!("{}={t:?}", p.name)),
-            Some(value) => {
-                mac.update(p.name.as_bytes());
-                mac.update(&[0]);
-                mac.update(value.expose().as_bytes());
-                mac.update(&[0]);
+    let basic = spec.basic_auth.iter().flat_map(|b| [b.user, b.password]);
+    let names = spec
+        .params
+        .iter()
+        .filter(|p| matches!(p.role, Role::Credential | Role::PerCall | Role::Constant(_)))
+        .map(|p| (p.name, p.secret, p.role))
+        .chain(basic.map(|name| (name, false, Role::Credential)));
+    for (name, secret, role) in names {
+        let value = match role {
+            Role::Constant(literal) => ParamValue::Json(literal.to_json()),
+            _ => match credentials.get(name) {
+                Some(value) => value.clone(),
+                None => continue,
+            },
+        };
+        match value {
+            ParamValue::Secret(_) => {}
+            _ if secret => {}
+            plain_value => {
+                plain.push(format!("{name}={:?}", plain_value.text()));
+                continue;
             }
-            None => {}
         }
+        mac.update(name.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.text().as_bytes());
+        mac.update(&[0]);
     }
     let fingerprint: String = mac.finalize().into_bytes()[..16]
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("{}#{fingerprint}", plain.join("&"))
+}
+
+/// The `Authorization` value for a token: the token alone when it already carries a scheme
+/// (`Bearer eyJ…`), otherwise `<scheme> <token>`. Never `Bearer Bearer`.
+pub(crate) fn authorization_value(token: &str, scheme: &str) -> String {
+    let carries_scheme = token.split_once(' ').is_some_and(|(word, rest)| {
+        !rest.is_empty()
+            && [scheme, "bearer", "basic"]
+                .iter()
+                .any(|s| word.eq_ignore_ascii_case(s))
+    });
+    if carries_scheme {
+        token.to_owned()
+    } else {
+        format!("{scheme} {token}")
+    }
 }
 
 impl Session {
@@ -253,8 +285,103 @@ impl Session {
     /// one — and the call is retried once with a new token. Never more.
     pub async fn call(&self, spec: &'static EndpointSpec, params: &Params) -> Result<Value, Error> {
         let base = self.0.credentials.clone().merged(params);
+        let reply = self
+            .with_fresh_tokens(spec, base, |params| async move {
+                self.0.client.call(spec, &self.0.base_url, &params).await
+            })
+            .await?;
+        Ok(reply.body)
+    }
+
+    /// Sends a request the descriptor does not describe (a protected resource) with the token of
+    /// `token_endpoint`, presented as the descriptor says (`Authorization: Bearer`, a custom
+    /// header or a query parameter). When the provider rejects it (HTTP 401, or an HTTP 200 body
+    /// whose code the provider documents as an invalid token), the token is invalidated (compare
+    /// before invalidate) and the request sent once more. The body is read (up to the client's
+    /// body limit) to look for that code, then handed back in the response.
+    pub async fn send_authorized(
+        &self,
+        token_endpoint: &str,
+        request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, Error> {
+        let cache = self.cache_or_error(token_endpoint)?;
+        let presentation = self.presentation(token_endpoint);
+        let at = At {
+            provider: self.0.provider,
+            endpoint: "authorized",
+        };
+        let send = |token: Token| {
+            let builder = present(request(self.0.client.http()), presentation, &token);
+            async move {
+                let built = builder.build().map_err(|e| Error::Config {
+                    at,
+                    message: e.without_url().to_string(),
+                })?;
+                self.0.client.check_url(at, built.url())?;
+                let response = self.0.client.execute(at, built).await?;
+                let rejected = response.status() == reqwest::StatusCode::UNAUTHORIZED
+                    || self.documents_invalid_token(&response.body);
+                Ok::<_, Error>((token, response, rejected))
+            }
+        };
+        let (token, response, rejected) = send(cache.get().await?).await?;
+        if !rejected {
+            return Ok(response.into());
+        }
+        cache.invalidate_if(&token).await;
+        let (_, response, _) = send(cache.get().await?).await?;
+        Ok(response.into())
+    }
+
+    /// How protected calls present the token of `token_endpoint` (`Authorization: Bearer` when
+    /// the descriptor does not say).
+    fn presentation(&self, token_endpoint: &str) -> Presentation {
+        self.0
+            .specs
+            .iter()
+            .find(|s| s.name == token_endpoint)
+            .and_then(|s| s.token)
+            .map_or(Presentation::Authorization { scheme: "Bearer" }, |t| {
+                t.presentation
+            })
+    }
+
+    /// Whether a body carries a code one of the provider's endpoints documents as "invalid
+    /// token", at the place its envelope keeps codes.
+    fn documents_invalid_token(&self, body: &[u8]) -> bool {
+        let Ok(value) = serde_json::from_slice::<Value>(body) else {
+            return false;
+        };
+        self.0.specs.iter().any(|spec| {
+            let Some(code) = spec
+                .envelope
+                .and_then(|e| e.code.or(Some(e.success_field)))
+                .and_then(|path| lookup(&value, path))
+                .and_then(crate::client::scalar_text)
+            else {
+                return false;
+            };
+            spec.errors
+                .iter()
+                .any(|e| e.invalid_token && e.code == code)
+        })
+    }
+
+    /// Runs `send` with `base` plus the tokens `spec`'s parameters are filled from; when the
+    /// provider rejects such a token, invalidates it (only if still cached) and runs `send` once
+    /// more with a new one. The one retry-once rule of calls and token fetches.
+    async fn with_fresh_tokens<F, Fut>(
+        &self,
+        spec: &'static EndpointSpec,
+        base: Params,
+        send: F,
+    ) -> Result<Reply, Error>
+    where
+        F: Fn(Params) -> Fut,
+        Fut: std::future::Future<Output = Result<Reply, Error>>,
+    {
         let (filled, used) = self.fill(spec, base.clone()).await?;
-        match self.0.client.call(spec, &self.0.base_url, &filled).await {
+        match send(filled).await {
             Err(e) if e.is_invalid_token() && !used.is_empty() => {
                 for (endpoint, token) in &used {
                     if let Some(cache) = self.cache(endpoint) {
@@ -262,54 +389,10 @@ impl Session {
                     }
                 }
                 let (filled, _) = self.fill(spec, base).await?;
-                self.0.client.call(spec, &self.0.base_url, &filled).await
+                send(filled).await
             }
             other => other,
         }
-    }
-
-    /// Sends a request the descriptor does not describe (a protected resource) with the token of
-    /// `token_endpoint` in the `Authorization` header (never `Bearer Bearer`); on HTTP 401 the
-    /// token is invalidated (compare before invalidate) and the request sent once more.
-    pub async fn send_authorized(
-        &self,
-        token_endpoint: &str,
-        request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, Error> {
-        let cache = self.cache_or_error(token_endpoint)?;
-        let at = At {
-            provider: self.0.provider,
-            endpoint: "authorized",
-        };
-        let send = |token: Token| {
-            let builder = request(self.0.client.http())
-                .header(reqwest::header::AUTHORIZATION, token.authorization());
-            async move {
-                let built = builder.build().map_err(|e| Error::Config {
-                    at,
-                    message: e.without_url().to_string(),
-                })?;
-                self.0.client.check_url(at, built.url())?;
-                let response = self.0.client.http().execute(built).await.map_err(|e| {
-                    if e.is_timeout() {
-                        Error::Timeout { at }
-                    } else {
-                        Error::Transport {
-                            at,
-                            message: e.without_url().to_string(),
-                        }
-                    }
-                })?;
-                Ok::<_, Error>((token, response))
-            }
-        };
-        let (token, response) = send(cache.get().await?).await?;
-        if response.status() != reqwest::StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        cache.invalidate_if(&token).await;
-        let (_, response) = send(cache.get().await?).await?;
-        Ok(response)
     }
 
     /// Adds the tokens of the endpoints `spec`'s parameters are filled from.
@@ -320,16 +403,41 @@ impl Session {
     ) -> Result<(Params, Vec<(&'static str, Token)>), Error> {
         let mut used = Vec::new();
         for p in spec.params {
-            if let Some(from) = p.fill_from {
+            if let Some(from) = p.filled_from() {
                 let token = self.token(from).await?;
-                params.set(
-                    p.name,
-                    ParamValue::Secret(SecretString::from(token.expose_secret())),
-                );
+                // An `Authorization` header carries the scheme too (`Bearer <token>`).
+                let value = if p.location == Location::Header
+                    && p.name.eq_ignore_ascii_case("authorization")
+                {
+                    let scheme = match self.presentation(from) {
+                        Presentation::Authorization { scheme } => scheme,
+                        _ => "Bearer",
+                    };
+                    authorization_value(token.expose_secret(), scheme)
+                } else {
+                    token.expose_secret().to_owned()
+                };
+                params.set(p.name, ParamValue::Secret(SecretString::from(value)));
                 used.push((from, token));
             }
         }
         Ok((params, used))
+    }
+}
+
+/// Puts a token on a request as the descriptor says protected calls present it.
+fn present(
+    builder: reqwest::RequestBuilder,
+    presentation: Presentation,
+    token: &Token,
+) -> reqwest::RequestBuilder {
+    match presentation {
+        Presentation::Authorization { scheme } => builder.header(
+            reqwest::header::AUTHORIZATION,
+            authorization_value(token.expose_secret(), scheme),
+        ),
+        Presentation::Header { name } => builder.header(name, token.expose_secret()),
+        Presentation::Query { name } => builder.query(&[(name, token.expose_secret())]),
     }
 }
 
@@ -361,39 +469,41 @@ impl TokenSource for EndpointSource {
             })?;
             let session = Session(inner);
             let credentials = session.0.credentials.clone();
-            let (params, used) = session.fill(self.spec, credentials.clone()).await?;
-            let client = &session.0.client;
-            let body = match client
-                .call_with_retries(self.spec, &session.0.base_url, &params)
-                .await
-            {
-                Err(e) if e.is_invalid_token() && !used.is_empty() => {
-                    for (endpoint, token) in &used {
-                        if let Some(cache) = session.cache(endpoint) {
-                            cache.invalidate_if(token).await;
-                        }
-                    }
-                    let (params, _) = session.fill(self.spec, credentials).await?;
-                    client
-                        .call_with_retries(self.spec, &session.0.base_url, &params)
-                        .await?
-                }
-                other => other?,
-            };
+            let (client, base_url) = (&session.0.client, session.0.base_url.as_str());
+            let reply = session
+                .with_fresh_tokens(self.spec, credentials, |params| async move {
+                    client.call_with_retries(self.spec, base_url, &params).await
+                })
+                .await?;
             let token_spec = self.spec.token.ok_or_else(|| Error::Config {
                 at,
                 message: "not a token endpoint".into(),
             })?;
-            let value = lookup(&body, token_spec.path)
-                .and_then(Value::as_str)
+            let from_header;
+            let value = if token_spec.header {
+                from_header = reply
+                    .headers
+                    .get(token_spec.path)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                from_header.as_deref()
+            } else {
+                lookup(&reply.body, token_spec.path).and_then(Value::as_str)
+            };
+            let value = value
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| Error::Decode {
                     at,
-                    reason: format!("no token string at `{}`", token_spec.path),
+                    reason: if token_spec.header {
+                        format!("no token in the `{}` response header", token_spec.path)
+                    } else {
+                        format!("no token string at `{}`", token_spec.path)
+                    },
                     excerpt: String::new(),
                 })?;
+            let body = &reply.body;
             let now = session.0.clock.now();
-            let expires = expires_at(self.spec, &body, value, now).map_err(|e| Error::Decode {
+            let expires = expires_at(self.spec, body, value, now).map_err(|e| Error::Decode {
                 at,
                 reason: e.to_string(),
                 excerpt: String::new(),
@@ -401,7 +511,7 @@ impl TokenSource for EndpointSource {
             let uses = self
                 .spec
                 .use_limit
-                .and_then(|p| lookup(&body, p))
+                .and_then(|p| lookup(body, p))
                 .and_then(Value::as_u64)
                 .map(|u| u32::try_from(u).unwrap_or(u32::MAX - 1));
             Ok(Fetched {

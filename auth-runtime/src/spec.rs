@@ -1,50 +1,106 @@
 //! The runtime's view of an endpoint: plain `'static` data that generated code writes as
 //! constants (one per endpoint), so a client carries no descriptor parsing at run time.
 
-/// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
+// The vocabulary is the descriptor model's own: one definition for the page readers, the code
+// generator and the runtime.
+pub use authgen_descriptor::model::{Encoding, ExpiryKind, Location, Method, ValueType};
+
+/// The reqwest method for a descriptor method.
+pub(crate) fn reqwest_method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
 }
 
-impl Method {
-    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+/// A fixed JSON scalar written into generated code: a success value or a constant parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// A string (`"000"`, `"client_credential"`).
+    Str(&'static str),
+    /// An integer (`1000`, `200`).
+    Int(i64),
+    /// A boolean (`true`).
+    Bool(bool),
+    /// Any other JSON number (`1.5`, `18446744073709551615`), as written.
+    Number(&'static str),
+    /// An array, object or null, as JSON text.
+    Json(&'static str),
+}
+
+impl Literal {
+    /// The value as JSON (with its type: `"000"` is not `0`).
+    pub fn to_json(self) -> serde_json::Value {
+        use serde_json::Value;
         match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
+            Literal::Str(s) => Value::from(s),
+            Literal::Int(n) => Value::from(n),
+            Literal::Bool(b) => Value::from(b),
+            Literal::Number(text) | Literal::Json(text) => {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::from(text))
+            }
+        }
+    }
+
+    /// Whether a JSON value is this literal (numbers compared as written when not `i64`).
+    pub fn matches(self, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (value, self) {
+            (Value::String(s), Literal::Str(want)) => s == want,
+            (Value::Number(n), Literal::Int(want)) => n.as_i64() == Some(want),
+            (Value::Number(n), Literal::Number(want)) => n.to_string() == want,
+            (Value::Bool(b), Literal::Bool(want)) => *b == want,
+            (other, Literal::Json(_)) => *other == self.to_json(),
+            _ => false,
         }
     }
 }
 
-/// How body parameters are encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// No body: body parameters (if any) go in the query string.
-    Query,
-    /// `application/json`.
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// `multipart/form-data`.
-    Multipart,
+/// Who supplies a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// One of the session's credentials.
+    Credential,
+    /// Passed with each call.
+    PerCall,
+    /// The cached token of this endpoint (same provider).
+    FilledFrom(&'static str),
+    /// A fixed value the client sends itself.
+    Constant(Literal),
+    /// The `Authorization: Basic` header built from [`EndpointSpec::basic_auth`].
+    ClientAuth,
 }
 
-/// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum Location {
-    Query,
-    Header,
-    Body,
-    Path,
+/// HTTP Basic client authentication: the wire names of the two credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BasicAuthSpec {
+    /// The credential sent as the user name.
+    pub user: &'static str,
+    /// The secret credential sent as the password.
+    pub password: &'static str,
+}
+
+/// How a protected call presents a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presentation {
+    /// `Authorization: <scheme> <token>`.
+    Authorization {
+        /// The scheme word (`Bearer`).
+        scheme: &'static str,
+    },
+    /// A custom header carrying the token alone.
+    Header {
+        /// The header's name.
+        name: &'static str,
+    },
+    /// A query parameter.
+    Query {
+        /// The parameter's name.
+        name: &'static str,
+    },
 }
 
 /// A request parameter.
@@ -54,23 +110,24 @@ pub struct ParamSpec {
     pub name: &'static str,
     /// Where it goes.
     pub location: Location,
-    /// Whether the call fails without it.
+    /// Whether the page marks it required (generated code makes required ones non-optional).
     pub required: bool,
     /// Whether the value must never be logged.
     pub secret: bool,
-    /// The token endpoint (same provider) whose cached token fills it.
-    pub fill_from: Option<&'static str>,
+    /// The declared type.
+    pub ty: ValueType,
+    /// Who supplies the value.
+    pub role: Role,
 }
 
-/// The value that means success.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SuccessValue {
-    /// A string (`"000"`).
-    Str(&'static str),
-    /// An integer (`1000`, `200`).
-    Int(i64),
-    /// A boolean (`true`).
-    Bool(bool),
+impl ParamSpec {
+    /// The endpoint whose token fills the parameter, if any.
+    pub fn filled_from(&self) -> Option<&'static str> {
+        match self.role {
+            Role::FilledFrom(endpoint) => Some(endpoint),
+            _ => None,
+        }
+    }
 }
 
 /// How a response says whether it succeeded, and where its parts sit (dotted paths).
@@ -79,7 +136,7 @@ pub struct EnvelopeSpec {
     /// The field tested.
     pub success_field: &'static str,
     /// The value meaning success (typed: `"000"` is not `0`).
-    pub success: SuccessValue,
+    pub success: Literal,
     /// Whether a missing field also means success (errcode style).
     pub absent_ok: bool,
     /// The business code, for errors.
@@ -88,15 +145,6 @@ pub struct EnvelopeSpec {
     pub message: Option<&'static str>,
     /// The payload.
     pub data: Option<&'static str>,
-}
-
-/// Expiry encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExpiryKind {
-    /// Seconds from the response.
-    Seconds,
-    /// Absolute datetime, with offset, or naive in the given zone.
-    Datetime,
 }
 
 /// Where an expiry sits.
@@ -113,8 +161,12 @@ pub struct ExpirySpec {
 /// Where the token sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenSpec {
-    /// Dotted path.
+    /// Dotted path in the body, or the response header's name when [`Self::header`].
     pub path: &'static str,
+    /// Whether the token comes in a response header.
+    pub header: bool,
+    /// How protected calls present it.
+    pub presentation: Presentation,
     /// Scheme the value already carries (`Bearer`).
     pub scheme_included: Option<&'static str>,
     /// Whether issuing a new token revokes the previous one (the manifest's
@@ -152,6 +204,8 @@ pub struct EndpointSpec {
     pub encoding: Encoding,
     /// Parameters.
     pub params: &'static [ParamSpec],
+    /// HTTP Basic client authentication, if the endpoint uses it.
+    pub basic_auth: Option<BasicAuthSpec>,
     /// Envelope, if the provider wraps responses.
     pub envelope: Option<EnvelopeSpec>,
     /// Token location, for token endpoints.

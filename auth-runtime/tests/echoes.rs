@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use auth_runtime::spec::{
-    Encoding, EndpointSpec, EnvelopeSpec, Location, Method, ParamSpec, SuccessValue, TokenSpec,
+    Encoding, EndpointSpec, EnvelopeSpec, Literal, Location, Method, ParamSpec, TokenSpec,
 };
 use auth_runtime::{Client, Params, SecretString, Session};
 use fake_providers::LogCapture;
@@ -19,14 +19,16 @@ static PARAMS: [ParamSpec; 2] = [
         location: Location::Body,
         required: true,
         secret: false,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
     ParamSpec {
         name: "secret",
         location: Location::Body,
         required: true,
         secret: true,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
 ];
 
@@ -37,9 +39,10 @@ static SPEC: EndpointSpec = EndpointSpec {
     path: "/token",
     encoding: Encoding::Json,
     params: &PARAMS,
+    basic_auth: None,
     envelope: Some(EnvelopeSpec {
         success_field: "errcode",
-        success: SuccessValue::Int(0),
+        success: Literal::Int(0),
         absent_ok: true,
         code: Some("errcode"),
         message: Some("errmsg"),
@@ -47,6 +50,8 @@ static SPEC: EndpointSpec = EndpointSpec {
     }),
     token: Some(TokenSpec {
         path: "access_token",
+        header: false,
+        presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
         scheme_included: None,
         invalidates_previous: false,
     }),

@@ -16,6 +16,7 @@ const fn spec(expiry: &'static [ExpirySpec]) -> EndpointSpec {
         path: "/t",
         encoding: Encoding::Query,
         params: &[],
+        basic_auth: None,
         envelope: None,
         token: None,
         expiry,

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use auth_runtime::spec::{
-    Encoding, EndpointSpec, EnvelopeSpec, ExpiryKind, ExpirySpec, Method, SuccessValue, TokenSpec,
+    Encoding, EndpointSpec, EnvelopeSpec, ExpiryKind, ExpirySpec, Literal, Method, TokenSpec,
 };
 use auth_runtime::{CachePolicy, Client, ClientConfig, Error, ManualClock, Session};
 use axum::http::{StatusCode, header};
@@ -34,9 +34,10 @@ static SPEC: EndpointSpec = EndpointSpec {
     path: "/cgi-bin/token",
     encoding: Encoding::Query,
     params: &[],
+    basic_auth: None,
     envelope: Some(EnvelopeSpec {
         success_field: "errcode",
-        success: SuccessValue::Int(0),
+        success: Literal::Int(0),
         absent_ok: true,
         code: Some("errcode"),
         message: Some("errmsg"),
@@ -44,6 +45,8 @@ static SPEC: EndpointSpec = EndpointSpec {
     }),
     token: Some(TokenSpec {
         path: "access_token",
+        header: false,
+        presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
         scheme_included: None,
         invalidates_previous: false,
     }),

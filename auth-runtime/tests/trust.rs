@@ -77,19 +77,23 @@ static GET_PARAMS: [ParamSpec; 2] = [
         location: Location::Query,
         required: true,
         secret: false,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
     ParamSpec {
         name: "secret",
         location: Location::Query,
         required: true,
         secret: true,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
 ];
 
 static TOKEN: TokenSpec = TokenSpec {
     path: "access_token",
+    header: false,
+    presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
     scheme_included: None,
     invalidates_previous: false,
 };
@@ -101,6 +105,7 @@ static GET_TOKEN: EndpointSpec = EndpointSpec {
     path: "/token",
     encoding: Encoding::Query,
     params: &GET_PARAMS,
+    basic_auth: None,
     envelope: None,
     token: Some(TOKEN),
     expiry: &[],
@@ -114,21 +119,24 @@ static POST_PARAMS: [ParamSpec; 3] = [
         location: Location::Body,
         required: true,
         secret: false,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
     ParamSpec {
         name: "appid",
         location: Location::Body,
         required: true,
         secret: false,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
     ParamSpec {
         name: "app_secret",
         location: Location::Body,
         required: true,
         secret: true,
-        fill_from: None,
+        ty: auth_runtime::spec::ValueType::String,
+        role: auth_runtime::spec::Role::Credential,
     },
 ];
 
@@ -139,6 +147,7 @@ static POST_TOKEN: EndpointSpec = EndpointSpec {
     path: "/token",
     encoding: Encoding::Json,
     params: &POST_PARAMS,
+    basic_auth: None,
     envelope: None,
     token: Some(TOKEN),
     expiry: &[],
@@ -307,7 +316,8 @@ static PATH_PARAMS: [ParamSpec; 1] = [ParamSpec {
     location: Location::Path,
     required: false,
     secret: false,
-    fill_from: None,
+    ty: auth_runtime::spec::ValueType::String,
+    role: auth_runtime::spec::Role::Credential,
 }];
 
 static PATH_SPEC: EndpointSpec = EndpointSpec {
@@ -317,6 +327,7 @@ static PATH_SPEC: EndpointSpec = EndpointSpec {
     path: "/apps/{id}/token",
     encoding: Encoding::Query,
     params: &PATH_PARAMS,
+    basic_auth: None,
     envelope: None,
     token: None,
     expiry: &[],

@@ -80,6 +80,9 @@ pub struct Endpoint {
     /// Request parameters.
     #[serde(default)]
     pub params: Vec<Param>,
+    /// HTTP Basic client authentication, when the page asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_auth: Option<BasicAuth>,
     /// The response body as a field tree (top level first).
     #[serde(default)]
     pub response: Vec<Field>,
@@ -265,14 +268,98 @@ pub struct Param {
     /// Whether the value is a secret (client secret, password, token): never logged.
     #[serde(default)]
     pub secret: bool,
-    /// The endpoint (same provider) whose token fills this parameter; the user never passes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fill_from: Option<String>,
+    /// Who supplies the value: decided once, when the descriptor is assembled.
+    #[serde(default)]
+    pub role: Role,
     /// Other names the page uses for this parameter.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<String>,
     /// Where the parameter is documented.
     pub source: Source,
+}
+
+/// Who supplies a parameter's value.
+///
+/// Written `"credential"`, `"per_call"`, `"client_auth"`, `{"filled_from": "get_token"}` or
+/// `{"constant": "client_credential"}`; the manifest can override it like any other fact
+/// (`pointer = "/params/grant_type/role"`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Part of the credentials a client is built with (app id, client secret).
+    #[default]
+    Credential,
+    /// Passed with each call (the request struct of the endpoint's method).
+    PerCall,
+    /// The token of this endpoint (same provider), fetched through its cache; never passed by
+    /// the user.
+    FilledFrom(String),
+    /// A fixed value the page states (`grant_type=client_credential`), sent by the client
+    /// itself; its JSON type is the type sent.
+    Constant(serde_json::Value),
+    /// Computed by the client from the endpoint's [`Endpoint::basic_auth`] credentials (the
+    /// documented `Authorization: Basic …` header).
+    ClientAuth,
+}
+
+impl Role {
+    /// The endpoint that fills the parameter, when it is filled from a token.
+    pub fn filled_from(&self) -> Option<&str> {
+        match self {
+            Self::FilledFrom(endpoint) => Some(endpoint),
+            _ => None,
+        }
+    }
+
+    /// Whether the user supplies the value (as a credential or per call).
+    pub fn user_supplied(&self) -> bool {
+        matches!(self, Self::Credential | Self::PerCall)
+    }
+}
+
+/// HTTP Basic client authentication: the credentials sent as `Authorization: Basic
+/// base64(user:password)` instead of as parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    /// The credential sent as the user name (`client_id` unless the page names another).
+    pub user: String,
+    /// The secret credential sent as the password (`client_secret` unless the page names another).
+    pub password: String,
+    /// Where the page says so.
+    pub source: Source,
+}
+
+/// How a protected call presents a token.
+///
+/// Written `{"in": "authorization", "scheme": "Bearer"}`, `{"in": "header", "name": "X-Token"}`
+/// or `{"in": "query", "name": "access_token"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "in", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Presentation {
+    /// `Authorization: <scheme> <token>` (the token alone when it already carries a scheme).
+    Authorization {
+        /// The scheme word (`Bearer`, `token`).
+        scheme: String,
+    },
+    /// A custom header carrying the token alone.
+    Header {
+        /// The header's name.
+        name: String,
+    },
+    /// A query parameter (`?access_token=`).
+    Query {
+        /// The parameter's name.
+        name: String,
+    },
+}
+
+impl Default for Presentation {
+    fn default() -> Self {
+        Self::Authorization {
+            scheme: "Bearer".to_owned(),
+        }
+    }
 }
 
 /// A response field; objects carry their children in [`Field::fields`].
@@ -360,6 +447,10 @@ pub struct TokenSpec {
     /// An auth scheme the value already carries (seed 004 sends `Bearer eyJ...`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme_included: Option<String>,
+    /// How protected calls present the token (`Authorization: Bearer` unless the page shows
+    /// another way).
+    #[serde(default)]
+    pub presentation: Presentation,
     /// Where it was read.
     pub source: Source,
 }
@@ -571,11 +662,11 @@ impl Descriptor {
         }
         for endpoint in &self.endpoints {
             for param in &endpoint.params {
-                if let Some(from) = &param.fill_from {
+                if let Some(from) = param.role.filled_from() {
                     let ok = self
                         .endpoints
                         .iter()
-                        .any(|e| &e.name == from && e.issues_token());
+                        .any(|e| e.name == from && e.issues_token());
                     if !ok {
                         return Err(LoadError::Invalid(format!(
                             "endpoint `{}`: parameter `{}` is filled from `{from}`, which is not a token endpoint of this provider",

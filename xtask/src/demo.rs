@@ -282,7 +282,7 @@ async fn run() -> Result<(), Error> {
         Ok(_) => println!("   unexpected success"),
         Err(err) => println!(
             "   {err}\n   typed: {:?}, retryable: {} (the secret appears nowhere in this output)",
-            ebaas::EbaasErrorCode::of(&err),
+            ebaas::EbaasGetAccessTokenError::of(&err),
             err.is_retryable()
         ),
     }

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench_build;
+#[cfg(feature = "demo")]
 mod demo;
 mod regen;
 mod score;
@@ -116,8 +117,14 @@ fn main() -> ExitCode {
         Command::BenchBuild { structs, rounds } => {
             bench_build::bench_build(&root, structs, rounds.max(1)).map(|()| ExitCode::SUCCESS)
         }
+        #[cfg(feature = "demo")]
         Command::Demo => demo::demo().map(|()| ExitCode::SUCCESS),
+        #[cfg(feature = "demo")]
         Command::Serve { port } => demo::serve(port).map(|()| ExitCode::SUCCESS),
+        #[cfg(not(feature = "demo"))]
+        Command::Demo | Command::Serve { .. } => Err(
+            "this xtask was built without the `demo` feature (for regenerating broken generated code): run `cargo xtask demo` once `regen` is done".to_owned(),
+        ),
     };
     match result {
         Ok(code) => code,

@@ -67,10 +67,18 @@ fn neutralize(line: &str) -> String {
         .collect();
     let line = line.trim_start();
     if line.starts_with("```") || line.starts_with("~~~") {
-        format!("\\{line}")
-    } else {
-        line.to_owned()
+        return format!("\\{line}");
     }
+    // A line opening a list, quote or heading (`1. 请求地址`, `- x`, `> x`) would swallow the
+    // next line as a lazy continuation (clippy's `doc_lazy_continuation` under `-D warnings`).
+    if line.starts_with(['-', '+', '*', '>', '#']) {
+        return format!("\\{line}");
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(['.', ')']) {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    line.to_owned()
 }
 
 #[cfg(test)]
@@ -92,6 +100,22 @@ mod tests {
         assert!(out.contains(r#"" \\```""#), "{out}");
         assert!(out.contains(r#"" indented""#), "{out}");
         assert!(out.contains(r#"" \\~~~""#), "{out}");
+    }
+
+    #[test]
+    fn doc_lines_cannot_open_a_list_quote_or_heading() {
+        let out = doc_attrs(&["1. 请求地址\n- item\n> quote\n# head\n2) x\n12 apples".to_owned()])
+            .to_string();
+        for escaped in [
+            r#"" 1\\. 请求地址""#,
+            r#"" \\- item""#,
+            r#"" \\> quote""#,
+            r#"" \\# head""#,
+            r#"" 2\\) x""#,
+            r#"" 12 apples""#,
+        ] {
+            assert!(out.contains(escaped), "{escaped} in {out}");
+        }
     }
 
     #[test]

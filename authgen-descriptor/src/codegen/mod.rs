@@ -8,17 +8,21 @@
 //!   (`get_access_token()`), plus `<endpoint>_cached()` for token endpoints (through the cache);
 //! - request structs (only for parameters that are neither credentials nor filled from a token),
 //!   response structs (nested objects as their own structs, serde renames and aliases, tokens as
-//!   `SecretString`), and `EbaasErrorCode` (documented codes ↔ variants ↔ messages; unknown kept).
+//!   `SecretString`), and one error-code enum per endpoint (`EbaasGetAccessTokenError`: the
+//!   codes that endpoint documents ↔ variants ↔ messages; unknown codes kept).
 
 mod docs;
+mod fields;
 mod spec;
 mod types;
+
+pub use fields::{BaseType, FieldType, field_type};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Descriptor, Endpoint, Location};
+use crate::model::{Descriptor, Endpoint, Role};
 
 /// A credential field of the user's struct.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +31,8 @@ pub struct Credential {
     pub field: String,
     /// The parameter's wire name.
     pub wire: String,
-    /// Whether the parameter is secret (the field must then be a `SecretString`).
-    pub secret: bool,
+    /// The field's type ([`field_type`]).
+    pub ty: FieldType,
 }
 
 /// What to generate.
@@ -57,44 +61,58 @@ impl Options {
     }
 }
 
-/// The parameters a caller must supply to every token endpoint: not filled from another token,
-/// not headers (the runtime sets those), in endpoint order.
+/// The credentials a client is built with: the parameters whose role is
+/// [`Role::Credential`] and the HTTP Basic credentials of every endpoint, in endpoint order.
 pub fn default_credentials(descriptor: &Descriptor) -> Vec<Credential> {
+    user_values(descriptor, |role| *role == Role::Credential)
+}
+
+/// Every value a struct field may stand for: credentials, per-call parameters and HTTP Basic
+/// credentials (never constants, tokens or computed headers), deduplicated by field name.
+pub fn credential_candidates(descriptor: &Descriptor) -> Vec<Credential> {
+    user_values(descriptor, Role::user_supplied)
+}
+
+fn user_values(descriptor: &Descriptor, keep: impl Fn(&Role) -> bool) -> Vec<Credential> {
     let mut out: Vec<Credential> = Vec::new();
-    for endpoint in descriptor.endpoints.iter().filter(|e| e.issues_token()) {
-        for p in endpoint
-            .params
-            .iter()
-            .filter(|p| p.fill_from.is_none() && p.location != Location::Header)
-        {
-            if !out.iter().any(|c| c.field == p.rust_name) {
-                out.push(Credential {
-                    field: p.rust_name.clone(),
-                    wire: p.name.clone(),
-                    secret: p.secret,
-                });
-            }
+    let mut push = |field: &str, wire: &str, ty: FieldType| {
+        if !out.iter().any(|c| c.field == field) {
+            out.push(Credential {
+                field: field.to_owned(),
+                wire: wire.to_owned(),
+                ty,
+            });
+        }
+    };
+    for endpoint in &descriptor.endpoints {
+        if let Some(basic) = &endpoint.basic_auth {
+            push(
+                &rust_name(&basic.user),
+                &basic.user,
+                fields::basic_type(false),
+            );
+            push(
+                &rust_name(&basic.password),
+                &basic.password,
+                fields::basic_type(true),
+            );
+        }
+        for p in endpoint.params.iter().filter(|p| keep(&p.role)) {
+            push(&p.rust_name, &p.name, field_type(p));
         }
     }
     out
 }
 
-/// Every parameter a struct field may stand for: `(rust name, wire name, secret)`, deduplicated.
-pub fn credential_candidates(descriptor: &Descriptor) -> Vec<Credential> {
-    let mut out: Vec<Credential> = Vec::new();
-    for p in descriptor.endpoints.iter().flat_map(|e| &e.params) {
-        if p.fill_from.is_none()
-            && p.location != Location::Header
-            && !out.iter().any(|c| c.field == p.rust_name)
-        {
-            out.push(Credential {
-                field: p.rust_name.clone(),
-                wire: p.name.clone(),
-                secret: p.secret,
-            });
-        }
+/// The field name of an HTTP Basic credential (`client_id`, `clientSecret` → `client_secret`).
+fn rust_name(wire: &str) -> String {
+    use heck::ToSnakeCase;
+    let name = wire.to_snake_case();
+    if crate::model::is_snake_identifier(&name) {
+        name
+    } else {
+        "credential".to_owned()
     }
-    out
 }
 
 /// The credential struct the embeddable file declares.
@@ -106,11 +124,7 @@ pub fn credential_struct(descriptor: &Descriptor, options: &Options) -> TokenStr
     )]);
     let fields = options.credentials.iter().map(|c| {
         let field = Ident::new(&c.field, Span::call_site());
-        let ty = if c.secret {
-            quote!(::auth_runtime::SecretString)
-        } else {
-            quote!(::std::string::String)
-        };
+        let ty = c.ty.tokens();
         let doc = docs::doc_attrs(&[format!("Sent as {}.", docs::code(&c.wire))]);
         quote! { #doc pub #field: #ty }
     });
@@ -135,7 +149,6 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
         .collect();
     let name = Ident::new(&options.struct_name, Span::call_site());
     let client = format_ident!("{}Client", options.struct_name);
-    let error_enum = format_ident!("{}ErrorCode", options.struct_name);
 
     let consts = endpoints
         .iter()
@@ -147,7 +160,9 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
     let types = endpoints
         .iter()
         .map(|e| types::endpoint_types(&options.struct_name, e, options));
-    let errors = types::error_enum(&error_enum, &endpoints);
+    let errors = endpoints
+        .iter()
+        .map(|e| types::error_enum(&options.struct_name, e));
     let constructors = constructors(descriptor, &endpoints, options);
     let provider = &descriptor.provider;
     let client_doc = docs::doc_attrs(&[format!(
@@ -199,21 +214,23 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
         }
 
         #(#types)*
-        #errors
+        #(#errors)*
     }
 }
 
 fn credential_params(options: &Options) -> TokenStream {
+    if options.credentials.is_empty() {
+        return quote!(::auth_runtime::Params::new());
+    }
     let sets = options.credentials.iter().map(|c| {
         let field = Ident::new(&c.field, Span::call_site());
-        let wire = &c.wire;
-        if c.secret {
-            quote!(.secret(#wire, self.#field))
-        } else {
-            quote!(.text(#wire, self.#field))
-        }
+        fields::set_value(c.ty, &c.wire, quote!(self.#field))
     });
-    quote!(::auth_runtime::Params::new() #(#sets)*)
+    quote!({
+        let mut params = ::auth_runtime::Params::new();
+        #(#sets)*
+        params
+    })
 }
 
 fn constructors(
@@ -282,12 +299,7 @@ fn client_method(descriptor: &Descriptor, e: &Endpoint, options: &Options) -> To
         let request = types::request_name(&options.struct_name, e);
         let sets = request_params.iter().map(|p| {
             let field = Ident::new(&p.rust_name, Span::call_site());
-            let wire = &p.name;
-            if p.secret {
-                quote!(params.set(#wire, ::auth_runtime::ParamValue::Secret(request.#field));)
-            } else {
-                quote!(params.set(#wire, ::auth_runtime::ParamValue::Text(request.#field));)
-            }
+            fields::set_value(field_type(p), &p.name, quote!(request.#field))
         });
         (quote!(request: #request), quote!(#(#sets)*))
     };

@@ -5,11 +5,34 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::model::{Descriptor, Encoding, Endpoint, ExpiryKind, Location, Method};
+use crate::model::{
+    Descriptor, Encoding, Endpoint, ExpiryKind, Location, Method, Presentation, Role, ValueType,
+};
 
 /// `get_access_token` → `GET_ACCESS_TOKEN`.
 pub fn const_name(e: &Endpoint) -> Ident {
     Ident::new(&e.name.to_shouty_snake_case(), Span::call_site())
+}
+
+/// A JSON value as a `spec::Literal` (scalars typed; arrays, objects and null as JSON text).
+fn literal(value: &serde_json::Value) -> TokenStream {
+    let s = quote!(::auth_runtime::spec);
+    match value {
+        serde_json::Value::Bool(b) => quote!(#s::Literal::Bool(#b)),
+        serde_json::Value::String(text) => quote!(#s::Literal::Str(#text)),
+        // An integer that fits; any other number (`1.5`, `u64::MAX`) as written.
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(n) => quote!(#s::Literal::Int(#n)),
+            None => {
+                let text = n.to_string();
+                quote!(#s::Literal::Number(#text))
+            }
+        },
+        other => {
+            let text = other.to_string();
+            quote!(#s::Literal::Json(#text))
+        }
+    }
 }
 
 fn opt_str(value: Option<&str>) -> TokenStream {
@@ -49,31 +72,39 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
         };
         let required = p.required;
         let secret = p.secret;
-        let fill = opt_str(p.fill_from.as_deref());
-        quote!(#s::ParamSpec { name: #wire, location: #location, required: #required, secret: #secret, fill_from: #fill })
+        let ty = match p.ty {
+            ValueType::String => quote!(#s::ValueType::String),
+            ValueType::Integer => quote!(#s::ValueType::Integer),
+            ValueType::Number => quote!(#s::ValueType::Number),
+            ValueType::Boolean => quote!(#s::ValueType::Boolean),
+            ValueType::Object => quote!(#s::ValueType::Object),
+            ValueType::Array => quote!(#s::ValueType::Array),
+            ValueType::Unknown => quote!(#s::ValueType::Unknown),
+        };
+        let role = match &p.role {
+            Role::Credential => quote!(#s::Role::Credential),
+            Role::PerCall => quote!(#s::Role::PerCall),
+            Role::FilledFrom(endpoint) => quote!(#s::Role::FilledFrom(#endpoint)),
+            Role::Constant(value) => {
+                let value = literal(value);
+                quote!(#s::Role::Constant(#value))
+            }
+            Role::ClientAuth => quote!(#s::Role::ClientAuth),
+        };
+        quote!(#s::ParamSpec { name: #wire, location: #location, required: #required, secret: #secret, ty: #ty, role: #role })
     });
+    let basic_auth = match &e.basic_auth {
+        None => quote!(::core::option::Option::None),
+        Some(b) => {
+            let (user, password) = (&b.user, &b.password);
+            quote!(::core::option::Option::Some(#s::BasicAuthSpec { user: #user, password: #password }))
+        }
+    };
     let envelope = match &e.envelope {
         None => quote!(::core::option::Option::None),
         Some(env) => {
             let field = &env.success.field;
-            let success = match &env.success.equals {
-                serde_json::Value::Bool(b) => quote!(#s::SuccessValue::Bool(#b)),
-                // An integer that fits; any other number (`1.5`, `u64::MAX`) as its text, which
-                // the runtime compares with the number's text.
-                serde_json::Value::Number(n) => match n.as_i64() {
-                    Some(n) => quote!(#s::SuccessValue::Int(#n)),
-                    None => {
-                        let text = n.to_string();
-                        quote!(#s::SuccessValue::Str(#text))
-                    }
-                },
-                other => {
-                    let text = other
-                        .as_str()
-                        .map_or_else(|| other.to_string(), str::to_owned);
-                    quote!(#s::SuccessValue::Str(#text))
-                }
-            };
+            let success = literal(&env.success.equals);
             let absent_ok = env.success.absent_ok;
             let code = opt_str(env.code.as_deref());
             let message = opt_str(env.message.as_deref());
@@ -87,10 +118,20 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
         None => quote!(::core::option::Option::None),
         Some(t) => {
             let path = &t.path;
+            let header = t.header;
+            let presentation = match &t.presentation {
+                Presentation::Authorization { scheme } => {
+                    quote!(#s::Presentation::Authorization { scheme: #scheme })
+                }
+                Presentation::Header { name } => quote!(#s::Presentation::Header { name: #name }),
+                Presentation::Query { name } => quote!(#s::Presentation::Query { name: #name }),
+            };
             let scheme = opt_str(t.scheme_included.as_deref());
             let invalidates = descriptor.token_invalidates_previous;
             quote!(::core::option::Option::Some(#s::TokenSpec {
                 path: #path,
+                header: #header,
+                presentation: #presentation,
                 scheme_included: #scheme,
                 invalidates_previous: #invalidates,
             }))
@@ -124,6 +165,7 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
             path: #path,
             encoding: #encoding,
             params: &[#(#params),*],
+            basic_auth: #basic_auth,
             envelope: #envelope,
             token: #token,
             expiry: &[#(#expiry),*],

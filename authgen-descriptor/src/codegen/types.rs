@@ -4,8 +4,8 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Options, docs};
-use crate::model::{Endpoint, Field, Location, Param, ValueType};
+use super::{Options, docs, field_type};
+use crate::model::{Endpoint, Field, Param, ValueType};
 
 /// `Ebaas` + `get_access_token` → `EbaasGetAccessTokenResponse`.
 pub fn response_name(prefix: &str, e: &Endpoint) -> Ident {
@@ -17,11 +17,12 @@ pub fn request_name(prefix: &str, e: &Endpoint) -> Ident {
     format_ident!("{}{}Request", prefix, e.name.to_upper_camel_case())
 }
 
-/// Parameters the caller passes per call: not credentials, not filled from a token, not headers.
+/// Parameters the caller passes per call: supplied by the user (not constants, tokens or
+/// computed headers) and not held by the credential struct.
 pub fn request_params<'e>(e: &'e Endpoint, options: &Options) -> Vec<&'e Param> {
     e.params
         .iter()
-        .filter(|p| p.fill_from.is_none() && p.location != Location::Header)
+        .filter(|p| p.role.user_supplied())
         .filter(|p| !options.credentials.iter().any(|c| c.field == p.rust_name))
         .collect()
 }
@@ -34,15 +35,12 @@ pub fn endpoint_types(prefix: &str, e: &Endpoint, options: &Options) -> TokenStr
             let name = request_name(prefix, e);
             let fields = params.iter().map(|p| {
                 let field = Ident::new(&p.rust_name, Span::call_site());
-                let ty = if p.secret {
-                    quote!(::auth_runtime::SecretString)
-                } else {
-                    quote!(::std::string::String)
-                };
+                let ty = field_type(p).tokens();
                 let mut lines = vec![format!(
-                    "{}{}.",
+                    "{}, sent in the {}{}.",
                     docs::code(&p.name),
-                    if p.required { " (required)" } else { "" }
+                    p.location.as_str(),
+                    if p.required { "" } else { " when `Some`" }
                 )];
                 lines.extend(p.description.as_deref().map(docs::sanitize));
                 let doc = docs::doc_attrs(&lines);
@@ -130,26 +128,33 @@ fn scalar_type(ty: ValueType) -> TokenStream {
     }
 }
 
-/// The provider's error-code enum: every documented code, plus `Other` for the rest.
-pub fn error_enum(name: &Ident, endpoints: &[&Endpoint]) -> TokenStream {
+/// `Ebaas` + `get_access_token` → `EbaasGetAccessTokenError`.
+pub fn error_name(prefix: &str, e: &Endpoint) -> Ident {
+    format_ident!("{}{}Error", prefix, e.name.to_upper_camel_case())
+}
+
+/// The error-code enum of one endpoint: the codes it documents, plus `Other` for the rest. A
+/// code means what this endpoint says (`40001` may be a wrong secret on the token endpoint and
+/// an invalid token on another), so `of()` only answers for errors of this endpoint, and its
+/// variants are the endpoint spec's own.
+pub fn error_enum(prefix: &str, e: &Endpoint) -> TokenStream {
+    let name = error_name(prefix, e);
     let mut codes: Vec<(String, String, String)> = Vec::new();
-    for e in endpoints {
-        for x in &e.errors {
-            if codes.iter().any(|(c, ..)| *c == x.code) {
-                continue;
-            }
-            let mut variant = x.variant.clone();
-            if codes.iter().any(|(_, v, _)| *v == variant) {
-                variant = format!(
-                    "{variant}{}",
-                    x.code
-                        .chars()
-                        .filter(char::is_ascii_alphanumeric)
-                        .collect::<String>()
-                );
-            }
-            codes.push((x.code.clone(), variant, x.message.clone()));
+    for x in &e.errors {
+        if codes.iter().any(|(c, ..)| *c == x.code) {
+            continue;
         }
+        let mut variant = x.variant.clone();
+        if codes.iter().any(|(_, v, _)| *v == variant) {
+            variant = format!(
+                "{variant}{}",
+                x.code
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            );
+        }
+        codes.push((x.code.clone(), variant, x.message.clone()));
     }
     let variants: Vec<Ident> = codes
         .iter()
@@ -174,8 +179,13 @@ pub fn error_enum(name: &Ident, endpoints: &[&Endpoint]) -> TokenStream {
             quote!(match self { #( Self::#variants => ::core::option::Option::Some(#messages), )* Self::Other(_) => ::core::option::Option::None, }),
         )
     };
+    let endpoint = &e.name;
+    let doc = docs::doc_attrs(&[format!(
+        "The error codes {} documents; `Other` keeps any code it does not list.",
+        method_path(e)
+    )]);
     quote! {
-        /// The documented error codes of this provider; `Other` keeps any undocumented code.
+        #doc
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum #name {
             #( #docs_v #variants, )*
@@ -199,8 +209,12 @@ pub fn error_enum(name: &Ident, endpoints: &[&Endpoint]) -> TokenStream {
                 #message_of
             }
 
-            /// The code of a provider error (business error or HTTP error with a code in its body).
+            /// The code of an error of this endpoint (a business error, or an HTTP error with a
+            /// code in its body); `None` for other errors and for errors of other endpoints.
             pub fn of(error: &::auth_runtime::Error) -> ::core::option::Option<Self> {
+                if error.at().endpoint != #endpoint {
+                    return ::core::option::Option::None;
+                }
                 match error {
                     ::auth_runtime::Error::Provider { code, .. } => ::core::option::Option::Some(Self::from_code(code)),
                     ::auth_runtime::Error::Status { code: ::core::option::Option::Some(code), .. } => ::core::option::Option::Some(Self::from_code(code)),

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod manifest;
 pub mod provider;
 pub mod read;
+mod roles;
 pub mod vocab;
 
 pub use diagnostics::{Diagnostic, Severity};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::diagnostics::{Diagnostic, Severity};
-use super::extract::{self, text::loose};
+use super::extract;
 use super::manifest::LoadedManifest;
 use super::read;
 use crate::model::{Descriptor, Endpoint, ExpiryKind, Resource, SCHEMA_VERSION};
@@ -366,7 +366,7 @@ fn assemble(
         }
         resources.extend(outcome.resources);
     }
-    link_dependent_params(&mut endpoints);
+    super::roles::assign(&mut endpoints);
 
     let time_zone = manifest
         .and_then(|m| m.manifest.time_zone.as_ref())
@@ -464,30 +464,6 @@ fn assemble(
         pages: 0,
         descriptor,
         diagnostics,
-    }
-}
-
-/// A parameter named like another endpoint's token (`access_token` ← `data.access_token`) is
-/// filled from that endpoint's cached token.
-fn link_dependent_params(endpoints: &mut [Endpoint]) {
-    let tokens: Vec<(String, String)> = endpoints
-        .iter()
-        .filter_map(|e| {
-            let token = e.token.as_ref()?;
-            let last = token.path.rsplit('.').next()?;
-            Some((e.name.clone(), loose(last)))
-        })
-        .collect();
-    for endpoint in endpoints.iter_mut() {
-        for param in &mut endpoint.params {
-            if let Some((source, _)) = tokens
-                .iter()
-                .find(|(name, field)| *name != endpoint.name && *field == loose(&param.name))
-            {
-                param.fill_from = Some(source.clone());
-                param.secret = true;
-            }
-        }
     }
 }
 

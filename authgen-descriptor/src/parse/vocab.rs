@@ -522,6 +522,49 @@ pub fn environment(label: &str) -> String {
         )
 }
 
+/// Prose that asks for HTTP Basic client authentication (lower case).
+pub const BASIC_AUTH_PHRASES: &[&str] = &[
+    "http basic",
+    "basic auth",
+    "basic access authentication",
+    "client_secret_basic",
+    "基本认证",
+    "basic 认证",
+];
+
+/// Schemes a protected call may put before the token in `Authorization` (Basic is client
+/// authentication, not a token).
+pub const TOKEN_SCHEMES: &[&str] = &["Bearer", "token", "OAuth", "MAC", "Token"];
+
+/// Phrases that introduce a parameter's fixed value (`固定值 client_credential`, "must be
+/// `client_credentials`"), lower case.
+pub const FIXED_VALUE_PHRASES: &[&str] = &[
+    "固定值",
+    "固定为",
+    "固定填写",
+    "固定填",
+    "值固定",
+    "填写固定值",
+    "取值固定",
+    "唯一取值",
+    "fixed value",
+    "fixed to",
+    "must be set to",
+    "must be",
+    "always set to",
+    "always",
+    "set it to",
+    "set to",
+    "the value is",
+    "value must be",
+    "only supported value is",
+    "constant",
+];
+
+/// Parameters whose value the protocol fixes for one endpoint (OAuth's `grant_type`): a single
+/// value the page shows is that endpoint's constant.
+pub const PROTOCOL_CONSTANTS: &[&str] = &["granttype"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

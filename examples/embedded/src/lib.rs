@@ -21,3 +21,13 @@ pub mod anyweb {
 pub mod coupang {
     include!("../../../generated/coupang.rs");
 }
+
+/// WeChat `stable_token` (constant `grant_type`, optional boolean, token in the query).
+pub mod wechat {
+    include!("../../../generated/wechat.rs");
+}
+
+/// Spotify client credentials (HTTP Basic, `Authorization: Bearer`).
+pub mod spotify {
+    include!("../../../generated/spotify.rs");
+}

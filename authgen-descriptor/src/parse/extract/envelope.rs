@@ -6,10 +6,10 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::Page;
-use super::text::{looks_like_datetime, loose_eq, scalar_text, with_loose};
+use super::text::{looks_like_datetime, loose_eq, sample_json, scalar_text, with_loose};
 use crate::model::{
-    Endpoint, Envelope, ErrorCode, ExpiryKind, ExpirySpec, Field, FieldRef, SuccessRule, TokenSpec,
-    ValueType, lookup,
+    Endpoint, Envelope, ErrorCode, ExampleKind, ExpiryKind, ExpirySpec, Field, FieldRef,
+    Presentation, SuccessRule, TokenSpec, ValueType, lookup,
 };
 use crate::parse::blocks::Block;
 use crate::parse::case;
@@ -56,9 +56,52 @@ pub(super) fn read(
                 && !matches!(f.ty, ValueType::Object | ValueType::Array)
         })
     });
+    // A success body with only the token (WeChat's) leaves the code and message to the error
+    // sample: `{"errcode": 40125, "errmsg": "…"}`, sent with HTTP 200.
+    let error_sample = endpoint
+        .examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Error)
+        .find_map(|e| sample_json(&e.body).map(|v| (v, e.source.clone())));
+    let sample_field = |names: &[&str]| {
+        let (value, source) = error_sample.as_ref()?;
+        // An "error" sample whose code is 0 is a success body under the wrong tab.
+        let (name, v) = value.as_object()?.iter().find(|(k, v)| {
+            names.iter().any(|n| loose_eq(k, n))
+                && !v.is_object()
+                && !v.is_array()
+                && scalar_text(v).is_some_and(|t| t != "0")
+        })?;
+        Some(Field {
+            name: name.clone(),
+            rust_name: super::text::snake_case(name),
+            ty: super::text::json_type(v),
+            format: None,
+            required: false,
+            description: None,
+            aliases: Vec::new(),
+            fields: Vec::new(),
+            source: source.clone(),
+        })
+    };
+    // Only the `errcode` convention says "absent means success"; other codes in an error
+    // sample (`error_code` beside an OAuth `error`) come with an HTTP error status.
+    let sample_code = if code.is_none() {
+        sample_field(&["errcode"])
+    } else {
+        None
+    };
+    let code = code.or(sample_code.as_ref());
     let success_flag = find_root(root, SUCCESS_NAMES)
         .filter(|f| matches!(f.ty, ValueType::Boolean | ValueType::Unknown));
-    let message = find_root(root, MESSAGE_NAMES).map(|f| f.name.clone());
+    let message = find_root(root, MESSAGE_NAMES)
+        .map(|f| f.name.clone())
+        .or_else(|| {
+            sample_code
+                .as_ref()
+                .and(sample_field(MESSAGE_NAMES))
+                .map(|f| f.name)
+        });
     let data = find_root(root, DATA_NAMES)
         .filter(|f| code.is_none_or(|c| c.name != f.name))
         .map(|f| f.name.clone());
@@ -82,6 +125,13 @@ pub(super) fn read(
         .iter()
         .position(|e| is_success_message(&e.message))
         .map(|i| errors.remove(i));
+    // The error sample's code makes the envelope only when the code table confirms it with a
+    // success row (`0 | ok`); otherwise the sample may be another API's on the same page.
+    let (code, message) = if sample_code.is_some() && success_from_text.is_none() {
+        (None, find_root(root, MESSAGE_NAMES).map(|f| f.name.clone()))
+    } else {
+        (code, message)
+    };
 
     let success = if let Some(code) = code
         && let Some(value) = sample
@@ -108,9 +158,11 @@ pub(super) fn read(
             .code
             .parse::<i64>()
             .map_or_else(|_| Value::String(found.code.clone()), Value::from);
-        Some((code.name.clone(), value, found.source.clone(), false))
+        // A code only the error sample shows is absent from successful bodies.
+        let absent_ok = loose_eq(&code.name, "errcode") || sample_code.is_some();
+        Some((code.name.clone(), value, found.source.clone(), absent_ok))
     } else {
-        code.filter(|c| loose_eq(&c.name, "errcode"))
+        code.filter(|c| loose_eq(&c.name, "errcode") || sample_code.is_some())
             .map(|c| (c.name.clone(), Value::from(0), c.source.clone(), true))
     };
     if let Some((field, equals, source, absent_ok)) = success {
@@ -181,6 +233,7 @@ pub(super) fn read(
             path,
             header,
             scheme_included,
+            presentation: Presentation::default(),
             source: field.source.clone(),
         });
     }
@@ -310,6 +363,7 @@ fn header_token(page: &Page<'_>, range: Range<usize>) -> Option<TokenSpec> {
                 path: name,
                 header: true,
                 scheme_included: None,
+                presentation: Presentation::default(),
                 source: page.source(line),
             });
         }

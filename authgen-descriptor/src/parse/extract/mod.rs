@@ -1,6 +1,7 @@
 //! Blocks → endpoints: find each endpoint's method and path, split the page into one segment per
 //! endpoint, then read parameters, response, envelope, token, expiry and errors from each segment.
 
+mod auth;
 mod endpoint_lines;
 mod envelope;
 mod page;
@@ -42,6 +43,9 @@ struct UrlFact {
     /// Other spellings of this endpoint's path merged into it: `(path, prefix)`, where the
     /// prefix (`/rest`, `/auth`) belongs to the base URL (see [`canonical_anchors`]).
     aka: Vec<(String, String)>,
+    /// Whether the statement documents a call that presents a token (see
+    /// [`mark_protected_calls`]).
+    protected: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +72,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let mut out = PageExtract::default();
     warn_unknown_headers(&page, &mut out.diagnostics);
     let mut facts = collect_facts(&page);
+    mark_protected_calls(&page, &mut facts);
     out.resources = std::mem::take(&mut facts.resources);
 
     let chosen = choose_anchors(&facts);
@@ -185,6 +190,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             method: method.method,
             path: anchor.url.path.clone(),
             path_params: text::path_params(&anchor.url.path),
+            basic_auth: None,
             base_urls,
             encoding: crate::model::Encoding::Query,
             params: Vec::new(),
@@ -203,7 +209,8 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             .collect();
         request::read(&page, range.clone(), &paths, &mut endpoint);
         let sample = response::read(&page, range.clone(), &mut endpoint);
-        envelope::read(&page, range, sample, &mut endpoint);
+        envelope::read(&page, range.clone(), sample, &mut endpoint);
+        auth::read(&page, range, &mut endpoint);
         let lower = endpoint.path.to_lowercase();
         if endpoint.token.is_none() && (lower.contains("token") || lower.contains("ticket")) {
             out.diagnostics.push(Diagnostic::warning(
@@ -453,7 +460,7 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     let tokenish: Vec<&UrlFact> = candidates
         .iter()
         .copied()
-        .filter(|f| vocab::names_token_operation(&f.url.path))
+        .filter(|f| vocab::names_token_operation(&f.url.path) || f.protected)
         .collect();
     let mut extra = tokenish;
     // An RPC-style page calls its host's root (`GET https://sts.example.com/?Action=…`).
@@ -555,8 +562,72 @@ fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Fac
             test,
             method: Some(method),
             aka: Vec::new(),
+            protected: false,
         });
     }
+}
+
+/// A stated call (`GET https://…/getcallbackip?access_token=…`) whose own blocks present a token
+/// — a token query parameter in its text, or `Bearer` in the blocks that document it, up to the
+/// next heading — documents a protected endpoint of the page, although its path names no token
+/// operation. Its parameters then stay out of the token endpoint's segment.
+fn mark_protected_calls(page: &Page<'_>, facts: &mut Facts) {
+    let blocks = &page.doc.blocks;
+    // Resources a table lists (a test API) stay resources; test sections document no endpoint.
+    let listed: Vec<String> = facts
+        .resources
+        .iter()
+        .filter_map(|r| parse_url(&r.url).map(|u| u.path))
+        .collect();
+    for fact in facts.lines.iter_mut() {
+        if fact.method.is_none()
+            || fact.test
+            || vocab::names_token_operation(&fact.url.path)
+            || listed.contains(&fact.url.path)
+            || placeholder_path(&fact.url.path)
+        {
+            continue;
+        }
+        let end = blocks[fact.block + 1..]
+            .iter()
+            .position(|b| matches!(b, Block::Heading { .. }))
+            .map_or(blocks.len(), |p| fact.block + 1 + p)
+            .min(fact.block + 5);
+        fact.protected = blocks[fact.block..end].iter().any(|block| {
+            let text = match block {
+                Block::Paragraph { text, .. }
+                | Block::Item { text, .. }
+                | Block::Label { text, .. }
+                | Block::Note { text, .. }
+                | Block::Code { text, .. } => std::borrow::Cow::Borrowed(text.as_str()),
+                Block::Table(table) => table
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.join(" "))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .into(),
+                Block::Heading { .. } => return false,
+            };
+            presents_token(&text)
+        });
+    }
+}
+
+/// A path a page writes as a placeholder (`/xxx/xxxx`, `/...`).
+fn placeholder_path(path: &str) -> bool {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .any(|s| s.chars().all(|c| matches!(c, 'x' | 'X' | '.' | '*')))
+}
+
+/// Whether text presents a token: `Bearer <…>` or a token query parameter (`access_token=`).
+fn presents_token(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("bearer ")
+        || ["?access_token=", "&access_token=", "?token=", "&token="]
+            .iter()
+            .any(|q| lower.contains(q))
 }
 
 /// Endpoints stated in a block's text or code.
@@ -570,6 +641,7 @@ fn line_facts(index: usize, block: &Block, test: bool, facts: &mut Facts) {
                 test,
                 method: found.method,
                 aka: Vec::new(),
+                protected: false,
             });
         }
     };
@@ -636,6 +708,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                                     test,
                                     method: None,
                                     aka: Vec::new(),
+                                    protected: false,
                                 });
                             }
                         }
@@ -767,6 +840,7 @@ fn table_facts(
                     test,
                     method: None,
                     aka: Vec::new(),
+                    protected: false,
                 });
             }
             if let Some(method) = columns
@@ -796,6 +870,7 @@ fn table_facts(
                             test,
                             method: None,
                             aka: Vec::new(),
+                            protected: false,
                         });
                     }
                 }

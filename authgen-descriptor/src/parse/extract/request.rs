@@ -5,7 +5,7 @@ use std::ops::Range;
 use super::text::{sample_query_keys, snake_case, with_loose};
 use super::{Page, endpoint_lines};
 use crate::model::{
-    Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, ValueType,
+    Conflict, Encoding, Endpoint, Example, ExampleKind, Location, Method, Param, Role, ValueType,
 };
 use crate::parse::blocks::Block;
 use crate::parse::case;
@@ -125,7 +125,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
                 secret: is_secret(name, description.as_deref()),
                 description,
                 example,
-                fill_from: None,
+                role: Role::Credential,
                 alternatives: Vec::new(),
                 source: page.source(row.line),
             });
@@ -150,7 +150,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
                 max_length: None,
                 description: Some("A placeholder of the path.".to_owned()),
                 example: None,
-                fill_from: None,
+                role: Role::Credential,
                 alternatives: Vec::new(),
                 source: endpoint
                     .sources
@@ -239,7 +239,7 @@ fn add_call_params(
                 description: Some("Only in a code sample of the page.".to_owned()),
                 example: None,
                 secret: is_secret(name, None),
-                fill_from: None,
+                role: Role::Credential,
                 alternatives: Vec::new(),
                 source: page.source(*line),
             });
@@ -287,7 +287,7 @@ fn headerless_rows(
             secret: is_secret(name, Some(&rest)),
             description: Some(rest).filter(|d| !d.is_empty()),
             example: None,
-            fill_from: None,
+            role: Role::Credential,
             alternatives: Vec::new(),
             source: page.source(line),
         });
@@ -344,7 +344,7 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
                 max_length: None,
                 description: Some(item.description).filter(|d| !d.is_empty()),
                 example: None,
-                fill_from: None,
+                role: Role::Credential,
                 alternatives: Vec::new(),
                 source: page.source(line + u32::try_from(offset).unwrap_or(0)),
             });
@@ -398,7 +398,7 @@ fn schema_row_params(
             secret: is_secret(name, description.as_deref()),
             description,
             example: None,
-            fill_from: None,
+            role: Role::Credential,
             alternatives: Vec::new(),
             source: page.source(page.doc.blocks[index].line()),
         });
@@ -892,7 +892,7 @@ fn reconcile_with_sample(
                 description: None,
                 example: None,
                 secret: is_secret(key, None),
-                fill_from: None,
+                role: Role::Credential,
                 alternatives: Vec::new(),
                 source: page.source(sample.line),
             });
