@@ -66,7 +66,7 @@ impl SpotifyClient {
         name: "token",
         method: ::auth_runtime::spec::Method::Post,
         path: "/api/token",
-        encoding: ::auth_runtime::spec::Encoding::Json,
+        encoding: ::auth_runtime::spec::Encoding::Form,
         params: &[
             ::auth_runtime::spec::ParamSpec {
                 name: "Authorization",
@@ -83,7 +83,9 @@ impl SpotifyClient {
                 secret: false,
                 ty: ::auth_runtime::spec::ValueType::String,
                 role: ::auth_runtime::spec::Role::Constant(
-                    ::auth_runtime::spec::Literal::Str("application/json"),
+                    ::auth_runtime::spec::Literal::Str(
+                        "application/x-www-form-urlencoded",
+                    ),
                 ),
             },
             ::auth_runtime::spec::ParamSpec {
@@ -121,18 +123,6 @@ impl SpotifyClient {
         use_limit: ::core::option::Option::None,
         errors: &[
             ::auth_runtime::spec::ErrorSpec {
-                code: "error_description",
-                message: "",
-                variant: "Codeerrordescription",
-                invalid_token: false,
-            },
-            ::auth_runtime::spec::ErrorSpec {
-                code: "error",
-                message: "A high-level error code, as defined in RFC 6749 section 5.2.",
-                variant: "Codeerror",
-                invalid_token: false,
-            },
-            ::auth_runtime::spec::ErrorSpec {
                 code: "invalid_request",
                 message: "The request is malformed: a required parameter is missing or repeated, or an unsupported value was sent.",
                 variant: "MissingParameter",
@@ -168,11 +158,11 @@ impl SpotifyClient {
         params: &[
             ::auth_runtime::spec::ParamSpec {
                 name: "Authorization",
-                location: ::auth_runtime::spec::Location::Query,
+                location: ::auth_runtime::spec::Location::Header,
                 required: true,
-                secret: false,
+                secret: true,
                 ty: ::auth_runtime::spec::ValueType::String,
-                role: ::auth_runtime::spec::Role::PerCall,
+                role: ::auth_runtime::spec::Role::FilledFrom("token"),
             },
             ::auth_runtime::spec::ParamSpec {
                 name: "id",
@@ -249,11 +239,6 @@ impl SpotifyClient {
         request: SpotifyArtistsRequest,
     ) -> ::std::result::Result<SpotifyArtistsResponse, ::auth_runtime::Error> {
         let mut params = ::auth_runtime::Params::new();
-        params
-            .set(
-                "Authorization",
-                ::auth_runtime::ParamValue::from(request.authorization),
-            );
         params.set("id", ::auth_runtime::ParamValue::from(request.id));
         let body = self.session.call(&Self::ARTISTS, &params).await?;
         ::auth_runtime::decode(&Self::ARTISTS, body)
@@ -278,9 +263,6 @@ pub struct SpotifyTokenResponse {
 }
 /// Per-call parameters of `GET /v1/artists/{id}`.
 pub struct SpotifyArtistsRequest {
-    /// `Authorization`, sent in the query.
-    /// \`Bearer \` followed by the access token (header).
-    pub authorization: ::std::string::String,
     /// `id`, sent in the path.
     /// The Spotify ID of the artist (path).
     pub id: ::std::string::String,
@@ -292,10 +274,6 @@ pub struct SpotifyArtistsResponse {}
 /// The error codes `POST /api/token` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SpotifyTokenError {
-    /// `error_description`:
-    Codeerrordescription,
-    /// `error`: A high-level error code, as defined in RFC 6749 section 5.2.
-    Codeerror,
     /// `invalid_request`: The request is malformed: a required parameter is missing or repeated, or an unsupported value was sent.
     MissingParameter,
     /// `invalid_client`: Client authentication failed: unknown client ID (\`Invalid client\`), wrong client secret (\`Invalid client secret\`), or no client credentials.
@@ -311,8 +289,6 @@ impl SpotifyTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
         match code {
-            "error_description" => Self::Codeerrordescription,
-            "error" => Self::Codeerror,
             "invalid_request" => Self::MissingParameter,
             "invalid_client" => Self::InvalidClientSecret,
             "unauthorized_client" => Self::Codeunauthorizedclient,
@@ -323,8 +299,6 @@ impl SpotifyTokenError {
     /// The code as the provider sends it.
     pub fn code(&self) -> &str {
         match self {
-            Self::Codeerrordescription => "error_description",
-            Self::Codeerror => "error",
             Self::MissingParameter => "invalid_request",
             Self::InvalidClientSecret => "invalid_client",
             Self::Codeunauthorizedclient => "unauthorized_client",
@@ -335,12 +309,6 @@ impl SpotifyTokenError {
     /// The documented message, if the code is documented.
     pub fn message(&self) -> ::core::option::Option<&'static str> {
         match self {
-            Self::Codeerrordescription => ::core::option::Option::Some(""),
-            Self::Codeerror => {
-                ::core::option::Option::Some(
-                    "A high-level error code, as defined in RFC 6749 section 5.2.",
-                )
-            }
             Self::MissingParameter => {
                 ::core::option::Option::Some(
                     "The request is malformed: a required parameter is missing or repeated, or an unsupported value was sent.",

@@ -234,15 +234,7 @@ impl WechatClient {
             message: ::core::option::Option::Some("errmsg"),
             data: ::core::option::Option::None,
         }),
-        token: ::core::option::Option::Some(::auth_runtime::spec::TokenSpec {
-            path: "access_token",
-            header: false,
-            presentation: ::auth_runtime::spec::Presentation::Query {
-                name: "access_token",
-            },
-            scheme_included: ::core::option::Option::None,
-            invalidates_previous: false,
-        }),
+        token: ::core::option::Option::None,
         expiry: &[],
         use_limit: ::core::option::Option::None,
         errors: &[
@@ -261,8 +253,8 @@ impl WechatClient {
             ::auth_runtime::spec::ErrorSpec {
                 code: "40014",
                 message: "不合法的 access_token，请检查是否完整、是否属于当前账号",
-                variant: "Code40014",
-                invalid_token: false,
+                variant: "InvalidToken40014",
+                invalid_token: true,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "41001",
@@ -273,8 +265,8 @@ impl WechatClient {
             ::auth_runtime::spec::ErrorSpec {
                 code: "42001",
                 message: "access_token 已超时，请重新获取后再调用",
-                variant: "Code42001",
-                invalid_token: false,
+                variant: "InvalidToken42001",
+                invalid_token: true,
             },
         ],
     };
@@ -318,12 +310,6 @@ impl WechatClient {
         let body = self.session.call(&Self::GETCALLBACKIP, &params).await?;
         ::auth_runtime::decode(&Self::GETCALLBACKIP, body)
     }
-    /// The `wechat.getcallbackip` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
-    pub async fn getcallbackip_cached(
-        &self,
-    ) -> ::std::result::Result<::auth_runtime::Token, ::auth_runtime::Error> {
-        self.session.token("getcallbackip").await
-    }
 }
 /// The response of `POST /cgi-bin/stable_token`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
@@ -348,10 +334,6 @@ pub struct WechatGetcallbackipResponse {
     pub ip_list: ::core::option::Option<
         ::std::vec::Vec<::auth_runtime::serde_json::Value>,
     >,
-    /// 接口调用凭据，即本页接口返回的 access\_token（查询参数）
-    /// Wire name `access_token`; documented at `wechat/stable-token.md:158`.
-    #[serde(default)]
-    pub access_token: ::core::option::Option<::auth_runtime::SecretString>,
     /// 错误码，出错时返回
     /// Wire name `errcode`; documented at `wechat/stable-token.md:165`.
     #[serde(default)]
@@ -503,11 +485,11 @@ pub enum WechatGetcallbackipError {
     /// `40013`: 不合法的 AppID
     InvalidClientId,
     /// `40014`: 不合法的 access\_token，请检查是否完整、是否属于当前账号
-    Code40014,
+    InvalidToken40014,
     /// `41001`: 缺少 access\_token 参数
     MissingParameter,
     /// `42001`: access\_token 已超时，请重新获取后再调用
-    Code42001,
+    InvalidToken42001,
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
@@ -517,9 +499,9 @@ impl WechatGetcallbackipError {
         match code {
             "40001" => Self::InvalidToken,
             "40013" => Self::InvalidClientId,
-            "40014" => Self::Code40014,
+            "40014" => Self::InvalidToken40014,
             "41001" => Self::MissingParameter,
-            "42001" => Self::Code42001,
+            "42001" => Self::InvalidToken42001,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -528,9 +510,9 @@ impl WechatGetcallbackipError {
         match self {
             Self::InvalidToken => "40001",
             Self::InvalidClientId => "40013",
-            Self::Code40014 => "40014",
+            Self::InvalidToken40014 => "40014",
             Self::MissingParameter => "41001",
-            Self::Code42001 => "42001",
+            Self::InvalidToken42001 => "42001",
             Self::Other(code) => code,
         }
     }
@@ -543,7 +525,7 @@ impl WechatGetcallbackipError {
                 )
             }
             Self::InvalidClientId => ::core::option::Option::Some("不合法的 AppID"),
-            Self::Code40014 => {
+            Self::InvalidToken40014 => {
                 ::core::option::Option::Some(
                     "不合法的 access_token，请检查是否完整、是否属于当前账号",
                 )
@@ -551,7 +533,7 @@ impl WechatGetcallbackipError {
             Self::MissingParameter => {
                 ::core::option::Option::Some("缺少 access_token 参数")
             }
-            Self::Code42001 => {
+            Self::InvalidToken42001 => {
                 ::core::option::Option::Some(
                     "access_token 已超时，请重新获取后再调用",
                 )

@@ -522,6 +522,21 @@ pub fn environment(label: &str) -> String {
         )
 }
 
+/// Whether a parameter name is a standard HTTP request header (`Authorization`,
+/// `Content-Type`), which is sent as a header wherever a table lists it.
+pub fn is_request_header(name: &str) -> bool {
+    const HEADERS: &[&str] = &[
+        "authorization",
+        "content-type",
+        "accept",
+        "accept-language",
+        "user-agent",
+        "cookie",
+        "proxy-authorization",
+    ];
+    HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+}
+
 /// Prose that asks for HTTP Basic client authentication (lower case).
 pub const BASIC_AUTH_PHRASES: &[&str] = &[
     "http basic",

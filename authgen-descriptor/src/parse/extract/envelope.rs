@@ -652,7 +652,9 @@ fn code_column(
     if chosen.is_some() && (columns.has(Column::Description) || in_errors) {
         return chosen;
     }
-    if in_errors && columns.has(Column::Description) {
+    // A table with a type column describes the error body's fields (`error | string | …`),
+    // not codes.
+    if in_errors && columns.has(Column::Description) && !columns.has(Column::Type) {
         return columns.kinds.iter().position(|k| *k == Some(Column::Name));
     }
     None
@@ -707,7 +709,13 @@ fn listed_codes(text: &str) -> Vec<(String, String)> {
         let mut parts = line.split('`');
         parts.next();
         while let (Some(term), Some(_)) = (parts.next(), parts.next()) {
-            if looks_like_code(term) && !out.iter().any(|(c, _)| c == term) {
+            // The error body's own field names (`error`, `error_description`) are not codes.
+            let field_name = ["error"]
+                .iter()
+                .chain(CODE_NAMES)
+                .chain(MESSAGE_NAMES)
+                .any(|n| loose_eq(term, n));
+            if looks_like_code(term) && !field_name && !out.iter().any(|(c, _)| c == term) {
                 out.push((term.to_owned(), String::new()));
             }
         }
@@ -748,9 +756,19 @@ fn is_invalid_token(message: &str) -> bool {
     let about_token = ["token", "凭证", "令牌", "ticket"]
         .iter()
         .any(|w| case::contains(&m, w));
-    let bad = ["无效", "过期", "失效", "invalid", "expired", "非法"]
-        .iter()
-        .any(|w| case::contains(&m, w));
+    let bad = [
+        "无效",
+        "过期",
+        "失效",
+        "超时",
+        "不合法",
+        "invalid",
+        "expired",
+        "非法",
+        "revoked",
+    ]
+    .iter()
+    .any(|w| case::contains(&m, w));
     about_token && bad
 }
 

@@ -58,7 +58,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             }
             _ => continue,
         };
-        let location = location.unwrap_or(default_location);
+        let section_location = location;
         for row in &table.rows {
             let Some(name) = columns.cell(&row.cells, Column::Name) else {
                 continue;
@@ -89,11 +89,15 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
                     .or_else(|| description.as_deref().and_then(leading_required_marker))
                     .unwrap_or(true)
             };
+            let name = name.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''));
+            // Where the row says, else the section, else a standard header's name
+            // (`Authorization` in a GET's one table is a header, not a query parameter).
             let location = columns
                 .cell(&row.cells, Column::Location)
                 .and_then(vocab::location_word)
-                .unwrap_or(location);
-            let name = name.trim_matches(|c: char| matches!(c, '`' | '*' | '"' | '\''));
+                .or(section_location)
+                .or_else(|| vocab::is_request_header(name).then_some(Location::Header))
+                .unwrap_or(default_location);
             // A marker beside the name in its cell (`code optional`, `client_id 必填`).
             let (name, name_marker) = match name.split_once(char::is_whitespace) {
                 Some((first, rest)) => (
@@ -704,12 +708,25 @@ fn choose_encoding(
             hints.push((encoding, label.to_owned(), line));
         }
     }
-    let stated = range.clone().find_map(|i| match &page.doc.blocks[i] {
-        Block::Paragraph { text, line }
-        | Block::Note { text, line, .. }
-        | Block::Item { text, line } => stated_encoding(text).map(|e| (e, *line)),
-        _ => None,
-    });
+    // Sentences under the response or errors ("errors come as a JSON object") say nothing
+    // about the request body.
+    let stated = range
+        .clone()
+        .filter(|&i| {
+            !matches!(
+                page.section(i),
+                Section::Response
+                    | Section::ResponseSample
+                    | Section::ErrorSample
+                    | Section::Resource
+            )
+        })
+        .find_map(|i| match &page.doc.blocks[i] {
+            Block::Paragraph { text, line }
+            | Block::Note { text, line, .. }
+            | Block::Item { text, line } => stated_encoding(text).map(|e| (e, *line)),
+            _ => None,
+        });
     if endpoint.method == Method::Get {
         return Encoding::Query;
     }
@@ -847,6 +864,8 @@ fn stated_encoding(text: &str) -> Option<Encoding> {
         "请求体",
         "use ",
         "send",
+        "encoded as",
+        "body is",
     ]
     .iter()
     .any(|w| case::contains(&lower, w));

@@ -149,6 +149,15 @@ fn table_fields(page: &Page<'_>, range: Range<usize>, sample: Option<&Value>) ->
         };
         match page.section(index) {
             Section::Response => {}
+            // Outside a response section, a table that says what is required or where it goes
+            // is the request's (the request reader takes it): one table, one role.
+            Section::Other | Section::Basics
+                if columns.has(Column::Required)
+                    || columns.has(Column::Nullable)
+                    || columns.has(Column::Location) =>
+            {
+                continue;
+            }
             Section::Other | Section::ResponseSample | Section::Basics if by_content() => {}
             _ => continue,
         }
