@@ -20,6 +20,7 @@ pub mod cache;
 pub mod client;
 pub mod clock;
 pub mod config;
+pub mod dynamic;
 pub mod error;
 pub mod expiry;
 pub mod params;

@@ -39,6 +39,7 @@ mod appauth;
 mod capture;
 mod config;
 mod coupang;
+pub mod described;
 mod ebaas;
 mod faults;
 mod request;
@@ -64,6 +65,7 @@ use tokio::task::JoinHandle;
 
 pub use capture::LogCapture;
 pub use config::{Config, Provider, ProviderConfig};
+pub use described::{Captured, DescribedFake};
 pub use faults::{
     Faults, HTML_ERROR_BODY, MALFORMED_JSON_BODY, OVERSIZED_LEN, RATE_LIMITED_BODY,
     SERVICE_UNAVAILABLE_BODY,
