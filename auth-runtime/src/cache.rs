@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::expiry::{RefreshPolicy, random_unit};
 use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore};
-use crate::token::{Token, TokenData};
+use crate::token::{Lifecycle, Now, Token, TokenData};
 
 /// What a fetch produced.
 #[derive(Clone)]
@@ -181,26 +181,26 @@ impl TokenCache {
         {
             let current = self.0.current.load();
             if let Some(data) = current.as_ref() {
+                let invalidates = self.0.policy.fetch_invalidates_previous;
                 // Timers may fire a little late under load; when a late flip could hand out a
                 // token another instance has already replaced, read the clock instead.
-                let (usable, due) = if self.0.timers && !self.0.policy.fetch_invalidates_previous {
-                    (
-                        !data.expired_flag.load(Ordering::Acquire),
-                        data.due_flag.load(Ordering::Acquire),
-                    )
+                let now = if self.0.timers && !invalidates {
+                    Now::ByTimers
                 } else {
-                    let now = self.0.clock.now();
-                    (data.usable(now), data.refresh_due(now))
+                    Now::At(self.0.clock.now())
                 };
-                // When a fetch invalidates the token in hand, a due token must not be served
-                // while its replacement is on the way: such callers wait for the new one.
-                if usable && !(due && self.0.policy.fetch_invalidates_previous) {
-                    if due {
+                let serve = match data.lifecycle(now) {
+                    Lifecycle::Fresh => true,
+                    // When a fetch invalidates the token in hand, a due token must not be served
+                    // while its replacement is on the way: such callers wait for the new one.
+                    Lifecycle::Due if !invalidates => {
                         self.refresh_in_background();
+                        true
                     }
-                    if data.try_use() {
-                        return Ok(Token(Arc::clone(data)));
-                    }
+                    Lifecycle::Due | Lifecycle::Expired | Lifecycle::UsedUp => false,
+                };
+                if serve && data.try_use() {
+                    return Ok(Token(Arc::clone(data)));
                 }
             }
         }
@@ -256,9 +256,15 @@ impl TokenCache {
     async fn refresh_locked(&self, backoff: &mut Backoff, force: bool) -> Result<Token, Error> {
         let now = self.0.clock.now();
         let old = self.0.current.load_full();
-        if !force && let Some(data) = old.as_ref().filter(|d| d.usable(now)) {
+        if !force && let Some(data) = old.as_ref() {
+            // A due token is kept while a failed refresh backs off (stale while failing).
             let in_backoff = backoff.next_attempt.is_some_and(|t| now < t);
-            if (!data.refresh_due(now) || in_backoff) && data.try_use() {
+            let serve = match data.lifecycle(Now::At(now)) {
+                Lifecycle::Fresh => true,
+                Lifecycle::Due => in_backoff,
+                Lifecycle::Expired | Lifecycle::UsedUp => false,
+            };
+            if serve && data.try_use() {
                 return Ok(Token(Arc::clone(data)));
             }
         }
@@ -275,7 +281,7 @@ impl TokenCache {
         }
         if !force && let Some(stored) = self.0.store.load(self.key(), now).await {
             let data = self.install(stored.value, stored.issued_at, stored.expires_at, None);
-            if data.usable(now) && !data.refresh_due(now) && data.try_use() {
+            if data.lifecycle(Now::At(now)) == Lifecycle::Fresh && data.try_use() {
                 return Ok(Token(data));
             }
         }
@@ -349,8 +355,13 @@ impl TokenCache {
             return None;
         }
         let data = self.install(stored.value, stored.issued_at, stored.expires_at, None);
-        let fresh = data.usable(now) && (force || !data.refresh_due(now));
-        (fresh && data.try_use()).then(|| Token(data))
+        // A forced refresh takes a newer stored token even when it is already due for this cache.
+        let take = match data.lifecycle(Now::At(now)) {
+            Lifecycle::Fresh => true,
+            Lifecycle::Due => force,
+            Lifecycle::Expired | Lifecycle::UsedUp => false,
+        };
+        (take && data.try_use()).then(|| Token(data))
     }
 
     async fn fetch_and_install(
@@ -386,8 +397,12 @@ impl TokenCache {
         // source resolves `expires_in: 0` against its own, later reading of the clock, so a
         // comparison with the start of the fetch would let such a token through.
         let arrived = self.0.clock.now();
+        let expired_on_arrival = |expires: Timestamp| {
+            let kept = whole_ms(expires);
+            Lifecycle::at(arrived, kept, kept, None) == Lifecycle::Expired
+        };
         let result = result.and_then(|fetched| match fetched.expires_at {
-            Some(expires) if whole_ms(expires) <= arrived => Err(Error::Decode {
+            Some(expires) if expired_on_arrival(expires) => Err(Error::Decode {
                 at,
                 reason: "the provider issued a token that had already expired".into(),
                 excerpt: String::new(),
@@ -442,7 +457,11 @@ impl TokenCache {
                     .min(self.0.policy.backoff_cap);
                 backoff.next_attempt = now.checked_add(wait).ok();
                 backoff.last_error = Some(e.clone());
-                match old.as_ref().filter(|d| d.usable(now)) {
+                // The token in hand is judged at arrival: it may have expired during the fetch.
+                match old
+                    .as_ref()
+                    .filter(|d| d.lifecycle(Now::At(arrived)).is_usable())
+                {
                     Some(data) if !force && data.try_use() => {
                         tracing::warn!(key = %self.key(), error = %e, "refresh failed; serving the still-valid token");
                         Ok(Token(Arc::clone(data)))

@@ -13,6 +13,7 @@
 //! in-process cache and single-flight; it logs the degradation once and the recovery once, and
 //! the connection manager reconnects in the background.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ use redis::Script;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{At, Error};
 use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore};
 
@@ -63,6 +65,7 @@ pub struct RedisStoreBuilder {
     url: SecretString,
     prefix: String,
     timeout: Duration,
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for RedisStoreBuilder {
@@ -72,6 +75,7 @@ impl std::fmt::Debug for RedisStoreBuilder {
             .field("url", &"[redacted]")
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -87,6 +91,14 @@ impl RedisStoreBuilder {
     /// fails open for that call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The clock that dates what is stored: a token's time to live in Redis is its expiry minus
+    /// this clock's now (default: the system clock). Give it the clock the sessions use, so a
+    /// test that moves a [`crate::ManualClock`] moves the store's idea of "expired" with it.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -126,6 +138,7 @@ impl RedisStoreBuilder {
             connection,
             prefix: self.prefix,
             timeout: self.timeout,
+            clock: self.clock,
             degraded: AtomicBool::new(false),
             save_script: Script::new(SAVE_IF_NEWER),
             invalidate_script: Script::new(INVALIDATE_IF),
@@ -139,6 +152,7 @@ pub struct RedisStore {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
+    clock: Arc<dyn Clock>,
     degraded: AtomicBool,
     save_script: Script,
     invalidate_script: Script,
@@ -162,6 +176,7 @@ impl RedisStore {
             url: SecretString::from(url.into()),
             prefix: "authgen".into(),
             timeout: Duration::from_millis(250),
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -232,24 +247,24 @@ impl TokenStore for RedisStore {
             };
             let issued_at = Timestamp::from_millisecond(iat).ok()?;
             let expires_at = Timestamp::from_millisecond(exp).ok()?;
-            (expires_at > now).then(|| StoredToken {
+            let token = StoredToken {
                 value: SecretString::from(value),
                 issued_at,
                 expires_at,
-            })
+            };
+            token.lifecycle(now).is_usable().then_some(token)
         })
     }
 
     fn save<'a>(&'a self, key: &'a CacheKey, token: StoredToken) -> BoxFuture<'a, bool> {
         Box::pin(async move {
-            // The key lives as long as the token; one already expired is not stored at all.
-            let ttl_ms = token
-                .expires_at
-                .duration_since(Timestamp::now())
-                .as_millis();
-            if ttl_ms <= 0 {
+            // The key lives as long as the token (at least the 1 ms Redis can express); one
+            // already expired is not stored at all. Both by the injected clock.
+            let now = self.clock.now();
+            if !token.lifecycle(now).is_usable() {
                 return false;
             }
+            let ttl_ms = token.expires_at.duration_since(now).as_millis().max(1);
             let mut connection = self.connection.clone();
             let mut invocation = self.save_script.key(self.redis_key(key));
             invocation
@@ -318,4 +333,88 @@ fn stable_hash(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use jiff::SignedDuration;
+
+    use super::*;
+    use crate::ManualClock;
+
+    /// The Redis URL, or `None` (skip) when the environment gives none and does not require one.
+    fn redis_url(test: &str) -> Option<String> {
+        match std::env::var("AUTHGEN_REDIS_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                assert!(
+                    std::env::var("AUTHGEN_REQUIRE_REDIS").as_deref() != Ok("1"),
+                    "{test}: AUTHGEN_REQUIRE_REDIS=1 but AUTHGEN_REDIS_URL is not set"
+                );
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "SKIPPED {test}: no Redis");
+                None
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn stored_lifetimes_come_from_the_injected_clock() {
+        let Some(url) = redis_url("stored_lifetimes_come_from_the_injected_clock") else {
+            return;
+        };
+        // The store's clock stands a day before the system's; the token expires one hour after
+        // the store's now, so by the system clock it is long expired.
+        let now = Timestamp::now() - SignedDuration::from_hours(24);
+        let clock = Arc::new(ManualClock::new(now));
+        let store = RedisStore::builder(&url)
+            .prefix(format!(
+                "test-clock-{}-{}",
+                std::process::id(),
+                now.as_millisecond()
+            ))
+            .timeout(Duration::from_millis(500))
+            .clock(Arc::clone(&clock) as Arc<dyn Clock>)
+            .build()
+            .unwrap();
+        let key = CacheKey {
+            provider: "p",
+            endpoint: "e",
+            environment: "test".into(),
+            subject: "client".into(),
+        };
+        let token = |lifetime: SignedDuration| StoredToken {
+            value: SecretString::from("stored-token-value"),
+            issued_at: now,
+            expires_at: now + lifetime,
+        };
+        assert!(
+            store.save(&key, token(SignedDuration::from_hours(1))).await,
+            "a token valid by the injected clock is stored"
+        );
+        let mut connection = redis::Client::open(url.as_str())
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap();
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(store.redis_key(&key))
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        assert!(
+            (3_590_000..=3_600_000).contains(&ttl),
+            "the key lives as long as the token by the injected clock: {ttl} ms"
+        );
+        assert!(store.load(&key, now).await.is_some());
+        // Moved past its expiry, the same clock refuses a token that has expired.
+        clock.advance(SignedDuration::from_hours(2));
+        assert!(
+            !store.save(&key, token(SignedDuration::from_mins(90))).await,
+            "a token expired by the injected clock is not stored"
+        );
+        assert!(store.load(&key, clock.now()).await.is_none());
+    }
 }

@@ -9,6 +9,8 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::token::Lifecycle;
+
 /// A boxed future, for dyn-compatible async traits.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -46,6 +48,14 @@ pub struct StoredToken {
     pub issued_at: Timestamp,
     /// When it expires.
     pub expires_at: Timestamp,
+}
+
+impl StoredToken {
+    /// Where the stored token is in its life at `now`. A store knows no refresh time (each cache
+    /// picks its own, with jitter), so a stored token is fresh until it expires.
+    pub fn lifecycle(&self, now: Timestamp) -> Lifecycle {
+        Lifecycle::at(now, self.expires_at, self.expires_at, None)
+    }
 }
 
 impl std::fmt::Debug for StoredToken {
@@ -123,7 +133,7 @@ impl MemoryStore {
 
 impl TokenStore for MemoryStore {
     fn load<'a>(&'a self, key: &'a CacheKey, now: Timestamp) -> BoxFuture<'a, Option<StoredToken>> {
-        let found = self.with(|m| m.get(key).filter(|t| t.expires_at > now).cloned());
+        let found = self.with(|m| m.get(key).filter(|t| t.lifecycle(now).is_usable()).cloned());
         Box::pin(async move { found })
     }
 

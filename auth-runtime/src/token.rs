@@ -1,5 +1,9 @@
 //! A cached token: its value (secret), when it expires, when to refresh it, and how many uses
 //! are left for use-limited tickets. Cloning is an `Arc` clone.
+//!
+//! Where a token is in its life ([`Lifecycle`]: fresh, due, expired, used up) is decided in one
+//! place, [`Lifecycle::decide`]; the cache, the stores and the expired-on-arrival check all ask
+//! through it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -9,6 +13,63 @@ use secrecy::{ExposeSecret, SecretString};
 
 /// Uses left when the provider states no limit.
 const UNLIMITED: u32 = u32::MAX;
+
+/// Where a token is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lifecycle {
+    /// Valid, and its refresh time has not come: served as it is.
+    Fresh,
+    /// Still valid, but its refresh time has come: served while one refresh runs in the
+    /// background (or, when a fetch invalidates earlier tokens, held back until the new one).
+    Due,
+    /// Past its expiry: never served.
+    Expired,
+    /// A use-limited ticket with no use left: never served.
+    UsedUp,
+}
+
+impl Lifecycle {
+    /// The one decision: used up beats expired (a used-up ticket is gone whatever the time),
+    /// expired beats due, and a token that is neither is fresh.
+    pub fn decide(used_up: bool, expired: bool, due: bool) -> Self {
+        if used_up {
+            Lifecycle::UsedUp
+        } else if expired {
+            Lifecycle::Expired
+        } else if due {
+            Lifecycle::Due
+        } else {
+            Lifecycle::Fresh
+        }
+    }
+
+    /// The state at `now` of a token that is due at `refresh_at`, expires at `expires_at` and has
+    /// `uses_left` uses (`None`: unlimited). A token is expired from its expiry instant on, and
+    /// due from its refresh instant on.
+    pub fn at(
+        now: Timestamp,
+        refresh_at: Timestamp,
+        expires_at: Timestamp,
+        uses_left: Option<u32>,
+    ) -> Self {
+        Self::decide(uses_left == Some(0), now >= expires_at, now >= refresh_at)
+    }
+
+    /// Whether a token in this state may be handed out (fresh or due).
+    pub fn is_usable(self) -> bool {
+        matches!(self, Lifecycle::Fresh | Lifecycle::Due)
+    }
+}
+
+/// How the cache knows the time when it asks for a token's state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Now {
+    /// This instant, read from the cache's clock.
+    At(Timestamp),
+    /// The flags that runtime timers set when the refresh and expiry instants pass (real-time
+    /// clocks only), so a cached read needs no clock read.
+    ByTimers,
+}
 
 #[derive(Debug)]
 pub(crate) struct TokenData {
@@ -42,13 +103,16 @@ impl TokenData {
         }
     }
 
-    /// Not expired and not used up.
-    pub(crate) fn usable(&self, now: Timestamp) -> bool {
-        now < self.expires_at && self.uses_left.load(Ordering::Acquire) > 0
-    }
-
-    pub(crate) fn refresh_due(&self, now: Timestamp) -> bool {
-        now >= self.refresh_at
+    /// Where the token is in its life: from the clock, or from the timers' flags.
+    pub(crate) fn lifecycle(&self, now: Now) -> Lifecycle {
+        match now {
+            Now::At(now) => Lifecycle::at(now, self.refresh_at, self.expires_at, self.uses_left()),
+            Now::ByTimers => Lifecycle::decide(
+                self.uses_left.load(Ordering::Acquire) == 0,
+                self.expired_flag.load(Ordering::Acquire),
+                self.due_flag.load(Ordering::Acquire),
+            ),
+        }
     }
 
     /// Takes one use; false when none is left. Unlimited tokens are never used up.
@@ -120,6 +184,12 @@ impl Token {
         self.0.uses_left()
     }
 
+    /// Where this token is in its life at `now` (by its times and uses, whatever the cache's
+    /// timers have flagged).
+    pub fn lifecycle(&self, now: Timestamp) -> Lifecycle {
+        self.0.lifecycle(Now::At(now))
+    }
+
     /// Whether both handles are the very same fetched token.
     pub fn same_as(&self, other: &Token) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
@@ -180,6 +250,55 @@ mod tests {
         assert_eq!(t.uses_left(), Some(0));
         let unlimited = token("y", None);
         assert!((0..1000).all(|_| unlimited.0.try_use()));
+    }
+
+    #[test]
+    fn lifecycle_is_decided_in_one_order() {
+        let t0 = Timestamp::UNIX_EPOCH;
+        let at = |secs: i64| t0 + jiff::SignedDuration::from_secs(secs);
+        // Refresh at 80 s, expiry at 100 s; each boundary belongs to the later state.
+        let state = |now: i64, uses: Option<u32>| Lifecycle::at(at(now), at(80), at(100), uses);
+        assert_eq!(state(0, None), Lifecycle::Fresh);
+        assert_eq!(state(79, None), Lifecycle::Fresh);
+        assert_eq!(state(80, None), Lifecycle::Due);
+        assert_eq!(state(99, None), Lifecycle::Due);
+        assert_eq!(state(100, None), Lifecycle::Expired);
+        // Used up wins over every time-based state, expired over due.
+        assert_eq!(state(0, Some(0)), Lifecycle::UsedUp);
+        assert_eq!(state(100, Some(0)), Lifecycle::UsedUp);
+        assert_eq!(state(50, Some(1)), Lifecycle::Fresh);
+        assert_eq!(
+            Lifecycle::decide(false, true, true),
+            Lifecycle::Expired,
+            "an expired token whose due flag is also set is expired"
+        );
+        assert!(Lifecycle::Fresh.is_usable() && Lifecycle::Due.is_usable());
+        assert!(!Lifecycle::Expired.is_usable() && !Lifecycle::UsedUp.is_usable());
+    }
+
+    #[test]
+    fn cached_tokens_answer_from_the_clock_or_from_the_timer_flags() {
+        let t0 = Timestamp::UNIX_EPOCH;
+        let secs = jiff::SignedDuration::from_secs;
+        let data = TokenData::new(
+            SecretString::from("v"),
+            t0,
+            t0 + secs(100),
+            t0 + secs(80),
+            Some(1),
+        );
+        assert_eq!(data.lifecycle(Now::At(t0)), Lifecycle::Fresh);
+        assert_eq!(data.lifecycle(Now::At(t0 + secs(90))), Lifecycle::Due);
+        // The flags say what the timers saw, whatever the instant.
+        assert_eq!(data.lifecycle(Now::ByTimers), Lifecycle::Fresh);
+        data.due_flag.store(true, Ordering::Release);
+        assert_eq!(data.lifecycle(Now::ByTimers), Lifecycle::Due);
+        data.expired_flag.store(true, Ordering::Release);
+        assert_eq!(data.lifecycle(Now::ByTimers), Lifecycle::Expired);
+        // Its one use taken, it is used up by either reading.
+        assert!(data.try_use());
+        assert_eq!(data.lifecycle(Now::At(t0)), Lifecycle::UsedUp);
+        assert_eq!(data.lifecycle(Now::ByTimers), Lifecycle::UsedUp);
     }
 
     #[test]
