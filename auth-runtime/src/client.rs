@@ -305,16 +305,20 @@ impl Client {
         let bytes = self.read_capped(at, response).await?;
         let secrets = params.secrets();
         if !status.is_success() {
+            // The envelope's code, or RFC 6749's `error` (`invalid_client`) when the provider
+            // answers errors OAuth-style.
             let code = serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| {
                 spec.envelope
                     .and_then(|e| e.code)
                     .and_then(|c| lookup(&v, c).and_then(scalar_text))
+                    .or_else(|| v.get("error").and_then(Value::as_str).map(str::to_owned))
                     .map(|c| escape_controls(&redact_secrets(&c, &secrets)))
             });
             return Err(Error::Status {
                 at,
                 status: status.as_u16(),
                 retry_after,
+                documented: code.as_deref().and_then(|c| spec.error(c)),
                 code,
                 excerpt: redacted_excerpt(&bytes, &secrets),
             });

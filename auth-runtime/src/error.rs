@@ -37,7 +37,7 @@ pub enum Error {
         documented: Option<&'static ErrorSpec>,
     },
     /// A non-success HTTP status.
-    #[error("{at}: HTTP {status}{}", retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
+    #[error("{at}: HTTP {status}{}{}", code.as_ref().map(|c| format!(" {c}")).unwrap_or_default(), retry_after.map(|d| format!(" (retry after {} s)", d.as_secs())).unwrap_or_default())]
     Status {
         /// Where.
         at: At,
@@ -45,8 +45,10 @@ pub enum Error {
         status: u16,
         /// `Retry-After`, when given.
         retry_after: Option<Duration>,
-        /// The provider's code in the body, when the body is an envelope.
+        /// The provider's code in the body: at the envelope's code path, or an OAuth `error`.
         code: Option<String>,
+        /// The documented error, when the code is documented.
+        documented: Option<&'static ErrorSpec>,
         /// A short, redacted excerpt of the body.
         excerpt: String,
     },
@@ -151,7 +153,9 @@ impl Error {
     pub fn is_invalid_token(&self) -> bool {
         match self {
             Error::Status { status: 401, .. } => true,
-            Error::Provider { documented, .. } => documented.is_some_and(|d| d.invalid_token),
+            Error::Provider { documented, .. } | Error::Status { documented, .. } => {
+                documented.is_some_and(|d| d.invalid_token)
+            }
             _ => false,
         }
     }
@@ -159,7 +163,7 @@ impl Error {
     /// The documented error, if the provider sent a documented code.
     pub fn documented(&self) -> Option<&'static ErrorSpec> {
         match self {
-            Error::Provider { documented, .. } => *documented,
+            Error::Provider { documented, .. } | Error::Status { documented, .. } => *documented,
             _ => None,
         }
     }
@@ -302,6 +306,7 @@ mod tests {
             status: s,
             retry_after: None,
             code: None,
+            documented: None,
             excerpt: String::new(),
         };
         assert!(status(503).is_retryable());

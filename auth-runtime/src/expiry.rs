@@ -48,12 +48,19 @@ pub fn expires_at(
                 now.checked_add(SignedDuration::from_secs_f64(seconds))
                     .map_err(|x| err(x.to_string()))?
             }
-            ExpiryKind::Datetime => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| err(format!("expected a datetime string, found {value}")))?;
-                parse_datetime(text, e.time_zone).map_err(err)?
-            }
+            ExpiryKind::Datetime => match value {
+                Value::String(text) => match text.trim().parse::<i64>() {
+                    Ok(epoch) => {
+                        unix_time(epoch).ok_or_else(|| err(format!("`{text}` is no time")))?
+                    }
+                    Err(_) => parse_datetime(text, e.time_zone).map_err(err)?,
+                },
+                Value::Number(n) => n
+                    .as_i64()
+                    .and_then(unix_time)
+                    .ok_or_else(|| err(format!("expected a Unix time, found {value}")))?,
+                _ => return Err(err(format!("expected a datetime, found {value}"))),
+            },
         };
         shortest = Some(shortest.map_or(at, |s| s.min(at)));
     }
@@ -61,6 +68,16 @@ pub fn expires_at(
         shortest = jwt_exp(token);
     }
     Ok(shortest)
+}
+
+/// An absolute time sent as a number: Unix seconds, or milliseconds when it is that large
+/// (`1795773705` and `1795773705717` are the same instant).
+pub fn unix_time(epoch: i64) -> Option<Timestamp> {
+    if epoch > 100_000_000_000 {
+        Timestamp::from_millisecond(epoch).ok()
+    } else {
+        Timestamp::from_second(epoch).ok()
+    }
 }
 
 /// RFC 3339 with an offset, or a naive `YYYY-MM-DD HH:MM:SS` read in `zone` (UTC if none).
@@ -163,6 +180,18 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn unix_times_in_seconds_or_milliseconds() {
+        assert_eq!(
+            unix_time(1_795_773_705),
+            Timestamp::from_second(1_795_773_705).ok()
+        );
+        assert_eq!(
+            unix_time(1_795_773_705_717),
+            Timestamp::from_millisecond(1_795_773_705_717).ok()
+        );
     }
 
     #[test]

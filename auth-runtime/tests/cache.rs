@@ -38,6 +38,7 @@ impl TokenSource for Counting {
                     status: 503,
                     retry_after: None,
                     code: None,
+                    documented: None,
                     excerpt: String::new(),
                 });
             }

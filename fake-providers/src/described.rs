@@ -210,6 +210,8 @@ pub fn made_up_value(wire: &str, ty: ValueType, secret: bool) -> Value {
         ValueType::Integer => Value::from(42),
         ValueType::Number => Value::from(4.2),
         ValueType::Boolean => Value::Bool(false),
+        ValueType::Object => Value::Object(Map::new()),
+        ValueType::Array => Value::Array(Vec::new()),
         _ if secret => Value::from(format!("fake-secret-{slug}")),
         _ => Value::from(format!("fake-{slug}")),
     }
@@ -584,19 +586,11 @@ fn invalid_token_answer(shared: &Shared, endpoint: Option<&Endpoint>) -> Respons
             Some((envelope, code))
         });
     match documented {
-        Some((envelope, code)) => {
-            let mut body = Value::Object(Map::new());
-            let code_path = envelope.code.as_deref().unwrap_or(&envelope.success.field);
-            set_path(
-                &mut body,
-                code_path,
-                code_value(&code.code, &envelope.success.equals),
-            );
-            if let Some(message) = &envelope.message {
-                set_path(&mut body, message, Value::from(code.message.clone()));
-            }
-            (StatusCode::OK, axum::Json(body)).into_response()
-        }
+        Some((envelope, code)) => (
+            StatusCode::OK,
+            axum::Json(envelope_error(envelope, &code.code, &code.message)),
+        )
+            .into_response(),
         None => problem(StatusCode::UNAUTHORIZED, "invalid or expired token".into()),
     }
 }
@@ -625,19 +619,11 @@ fn documented_error(endpoint: &Endpoint, credential: &str) -> Response {
         .or(endpoint.errors.iter().find(|e| !e.invalid_token))
         .or(endpoint.errors.first());
     match (&endpoint.envelope, chosen) {
-        (Some(envelope), Some(code)) => {
-            let mut body = Value::Object(Map::new());
-            let code_path = envelope.code.as_deref().unwrap_or(&envelope.success.field);
-            set_path(
-                &mut body,
-                code_path,
-                code_value(&code.code, &envelope.success.equals),
-            );
-            if let Some(message) = &envelope.message {
-                set_path(&mut body, message, Value::from(code.message.clone()));
-            }
-            (StatusCode::OK, axum::Json(body)).into_response()
-        }
+        (Some(envelope), Some(code)) => (
+            StatusCode::OK,
+            axum::Json(envelope_error(envelope, &code.code, &code.message)),
+        )
+            .into_response(),
         (None, Some(code)) => {
             let status = code
                 .code
@@ -659,13 +645,35 @@ fn documented_error(endpoint: &Endpoint, credential: &str) -> Response {
     }
 }
 
+/// An error body in the envelope: the code at its path, the success field failing, the message.
+fn envelope_error(
+    envelope: &authgen_descriptor::model::Envelope,
+    code: &str,
+    message: &str,
+) -> Value {
+    let mut body = Value::Object(Map::new());
+    let success = &envelope.success;
+    match envelope.code.as_deref() {
+        Some(path) if path != success.field => {
+            set_path(&mut body, &success.field, code_value(code, &success.equals));
+            set_path(&mut body, path, code_value(code, &Value::Null));
+        }
+        _ => set_path(&mut body, &success.field, code_value(code, &success.equals)),
+    }
+    if let Some(path) = &envelope.message {
+        set_path(&mut body, path, Value::from(message));
+    }
+    body
+}
+
 /// A code in the JSON type of the success value (`40125` as a number when success is `0`).
 fn code_value(code: &str, success: &Value) -> Value {
     match success {
         Value::Number(_) => code
             .parse::<i64>()
             .map_or_else(|_| Value::from(code), Value::from),
-        Value::Bool(_) => Value::Bool(false),
+        // A flag cannot carry the code: it only fails.
+        Value::Bool(b) => Value::Bool(!b),
         _ => Value::from(code),
     }
 }

@@ -6,6 +6,7 @@ mod bench_build;
 mod demo;
 mod regen;
 mod score;
+mod try_page;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,11 +55,33 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
-    /// Run the fake providers in the foreground and print their address.
+    /// Run the fake providers in the foreground and print their address: the seed fakes, or
+    /// with `--spec` the fake built from any descriptor.
     Serve {
         /// Port on 127.0.0.1 (0: any free port).
         #[arg(long, default_value_t = 8480)]
         port: u16,
+        /// A descriptor JSON file to serve as documented.
+        #[arg(long, value_name = "FILE.json")]
+        spec: Option<PathBuf>,
+    },
+    /// Describe pages and run each token endpoint end to end: against the fake built from the
+    /// same descriptor (made-up credentials), or a server given by `--base-url` or `--env`
+    /// (credentials by `--set NAME=VALUE`, NAME as the page names the parameter; HTTP Basic
+    /// ones are the names the descriptor gives, `client_id`/`client_secret` by default).
+    Try {
+        /// Page files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// A server to call instead of the fake.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// A credential, `NAME=VALUE` (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Call the page's base URL of this environment instead of the fake.
+        #[arg(long, value_name = "ENV")]
+        env: Option<String>,
     },
     /// Read any pages (also outside specs/, no manifest needed): descriptor JSON on stdout,
     /// diagnostics on stderr.
@@ -119,10 +142,25 @@ fn main() -> ExitCode {
         }
         #[cfg(feature = "demo")]
         Command::Demo => demo::demo().map(|()| ExitCode::SUCCESS),
+        Command::Serve {
+            port,
+            spec: Some(spec),
+        } => try_page::serve_spec(&root.join(spec), port).map(|()| ExitCode::SUCCESS),
         #[cfg(feature = "demo")]
-        Command::Serve { port } => demo::serve(port).map(|()| ExitCode::SUCCESS),
+        Command::Serve { port, spec: None } => demo::serve(port).map(|()| ExitCode::SUCCESS),
+        Command::Try {
+            paths,
+            base_url,
+            set,
+            env,
+        } => try_page::try_pages(&try_page::TryOptions {
+            paths,
+            base_url,
+            set,
+            env,
+        }),
         #[cfg(not(feature = "demo"))]
-        Command::Demo | Command::Serve { .. } => Err(
+        Command::Demo | Command::Serve { spec: None, .. } => Err(
             "this xtask was built without the `demo` feature (for regenerating broken generated code): run `cargo xtask demo` once `regen` is done".to_owned(),
         ),
     };

@@ -137,6 +137,6 @@ async fn rate_limit_honours_retry_after() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(
         err.to_string(),
-        "coupang.get_token: HTTP 429 (retry after 3600 s)"
+        "coupang.get_token: HTTP 429 Too Many Requests (retry after 3600 s)"
     );
 }

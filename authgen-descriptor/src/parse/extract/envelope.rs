@@ -174,7 +174,14 @@ pub(super) fn read(
                 equals,
                 absent_ok,
             },
-            code: code.map(|c| c.name.clone()),
+            // A boolean flag names its failure in an `error` field (`{"ok": false, "error":
+            // "invalid_code"}`).
+            code: code.map(|c| c.name.clone()).or_else(|| {
+                success_flag
+                    .and_then(|_| find_root(root, &["error"]))
+                    .filter(|f| matches!(f.ty, ValueType::String | ValueType::Unknown))
+                    .map(|f| f.name.clone())
+            }),
             message,
             data: data.clone(),
             source,
