@@ -53,16 +53,16 @@ impl BaseType {
         }
     }
 
-    /// What the value is, in words (`a boolean`, `a secret`).
+    /// What the value is, as a noun (`boolean`, `secret`).
     pub fn what(self) -> &'static str {
         match self {
             Self::Text => "plain text",
-            Self::Secret => "a secret",
-            Self::Integer => "an integer",
-            Self::Number => "a number",
-            Self::Boolean => "a boolean",
-            Self::Array => "an array",
-            Self::Object => "a JSON object",
+            Self::Secret => "secret",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Array => "array",
+            Self::Object => "JSON object",
         }
     }
 }
@@ -103,14 +103,18 @@ impl FieldType {
         }
     }
 
-    /// The fix for a field declared with another type, in words.
+    /// The fix for a field declared with another type, in words (`is an optional boolean:
+    /// declare it as `Option<bool>``).
     pub fn advice(self) -> String {
-        format!(
-            "is {}{}: declare it as `{}`",
-            if self.optional { "optional, " } else { "" },
-            self.base.what(),
-            self.written()
-        )
+        let what = self.base.what();
+        let described = match (self.base, self.optional) {
+            (BaseType::Text, false) => what.to_owned(),
+            (BaseType::Text, true) => format!("optional {what}"),
+            (_, true) => format!("an optional {what}"),
+            (BaseType::Integer | BaseType::Array, false) => format!("an {what}"),
+            (_, false) => format!("a {what}"),
+        };
+        format!("is {described}: declare it as `{}`", self.written())
     }
 }
 
