@@ -367,6 +367,7 @@ fn assemble(
         resources.extend(outcome.resources);
     }
     super::roles::assign(&mut endpoints);
+    warn_codes_with_two_meanings(&endpoints, &mut diagnostics);
 
     let time_zone = manifest
         .and_then(|m| m.manifest.time_zone.as_ref())
@@ -464,6 +465,48 @@ fn assemble(
         pages: 0,
         descriptor,
         diagnostics,
+    }
+}
+
+/// One code documented with different meanings by two endpoints (`40001`: a wrong secret on
+/// the token endpoint, an invalid token on a protected one). Each endpoint's error type keeps
+/// its own meaning; the warning makes sure a reader of one does not assume the other's.
+fn warn_codes_with_two_meanings(endpoints: &[Endpoint], diagnostics: &mut Vec<Diagnostic>) {
+    // Two messages mean the same when they share a word (`invalid appid` ~ `不合法的 AppID`):
+    // ASCII words of three letters or more, and pairs of CJK characters.
+    let words = |m: &str| -> std::collections::BTreeSet<String> {
+        let lower = m.to_lowercase();
+        let mut out: std::collections::BTreeSet<String> = lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 3)
+            .map(str::to_owned)
+            .collect();
+        let cjk: Vec<char> = lower.chars().filter(|c| !c.is_ascii()).collect();
+        out.extend(cjk.windows(2).map(|w| w.iter().collect::<String>()));
+        out
+    };
+    for (i, a) in endpoints.iter().enumerate() {
+        for b in &endpoints[i + 1..] {
+            for x in &a.errors {
+                let Some(y) = b.errors.iter().find(|y| y.code == x.code) else {
+                    continue;
+                };
+                let shared = words(&x.message)
+                    .intersection(&words(&y.message))
+                    .next()
+                    .is_some();
+                let comparable = !x.message.trim().is_empty() && !y.message.trim().is_empty();
+                if (comparable && !shared) || x.invalid_token != y.invalid_token {
+                    diagnostics.push(Diagnostic::warning(
+                        y.source.clone(),
+                        format!(
+                            "code `{}` means \"{}\" on `{}` ({}) and \"{}\" on `{}`: each endpoint's error type keeps its own meaning",
+                            x.code, x.message, a.name, x.source, y.message, b.name
+                        ),
+                    ));
+                }
+            }
+        }
     }
 }
 
@@ -689,5 +732,33 @@ mod naming_tests {
             "ctrip"
         );
         assert_eq!(name_from_path(Path::new("n_03_x.md")), "x");
+    }
+}
+
+#[cfg(test)]
+mod meaning_tests {
+    use super::*;
+
+    const PAGE: &str = "# Get token\n\n`POST https://api.example.com/cgi-bin/token`\n\n| 参数 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| appid | string | 是 | 应用 ID |\n| secret | string | 是 | 密钥 |\n\n返回：\n\n```json\n{\"access_token\": \"abc\", \"expires_in\": 7200}\n```\n\n| 错误码 | 说明 |\n|---|---|\n| 40001 | {TOKEN_MEANING} |\n| 40013 | invalid appid |\n\n# Call\n\n`GET https://api.example.com/cgi-bin/ip?access_token=ACCESS_TOKEN`\n\n| 参数 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| access_token | string | 是 | 凭据 |\n\n| 错误码 | 说明 |\n|---|---|\n| 40001 | access_token 无效，请重新获取 |\n| 40013 | 不合法的 AppID |\n";
+
+    fn warnings(token_meaning: &str) -> Vec<String> {
+        let text = PAGE.replace("{TOKEN_MEANING}", token_meaning);
+        let (found, _, _) = describe_text("p.md", Some("md"), &text);
+        let (mut endpoints, _) = found.expect("described");
+        super::super::roles::assign(&mut endpoints);
+        assert_eq!(endpoints.len(), 2, "{endpoints:?}");
+        let mut diagnostics = Vec::new();
+        warn_codes_with_two_meanings(&endpoints, &mut diagnostics);
+        diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_code_with_two_meanings_is_warned_about_once() {
+        let found = warnings("AppSecret 错误");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("code `40001`"), "{found:?}");
+        // The same meaning in two wordings (`invalid appid` ~ `不合法的 AppID`) is no warning,
+        // nor is the same meaning on both endpoints.
+        assert!(warnings("access_token 已失效").is_empty());
     }
 }
