@@ -168,6 +168,16 @@ async fn run() -> Result<(), Error> {
     }
 
     println!(
+        "\nprotected call: appauth.hello() takes no token argument; the generated method fills `accessToken` from the cache"
+    );
+    let hello = a.hello().await?;
+    println!(
+        "   hello answered {:?}; getAccessToken calls: {} (the cached token was used)",
+        hello.result.as_deref().unwrap_or(""),
+        fake.count("/auth/getAccessToken")
+    );
+
+    println!(
         "\n1. refresh: anyweb tokens live 4 s here; the cache refreshes early, in the background"
     );
     let first = w.service_token_cached().await?;

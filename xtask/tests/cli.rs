@@ -76,7 +76,7 @@ fn describe_fails_on_a_page_without_a_path() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["regen", "check", "describe"] {
+    for command in ["regen", "check", "describe", "try", "serve", "score"] {
         let out = xtask(&[command, "--help"]);
         assert!(out.status.success());
         assert!(
@@ -132,6 +132,7 @@ fn the_demo_runs_every_scene_offline() {
     for expected in [
         "ebaas     get_service_ticket   ST-",
         "coupang   get_token            Bearer eyJhbG",
+        "hello answered \"hello\"; getAccessToken calls: 1 (the cached token was used)",
         "one background fetch replaced it (new token); upstream calls: 2",
         "500 callers served by 1 upstream request(s)",
         "first use: HTTP 200; the same ticket again: HTTP 401; the cache hands out a new one (different ticket)",
