@@ -86,6 +86,31 @@ async fn wechat_puts_the_token_in_the_query_and_recovers_from_a_documented_inval
         .count();
     assert_eq!(calls, 3, "one call, one rejected, one retried");
 
+    // An undocumented protected call through send_authorized: the token goes in the query, and
+    // a documented invalid-token code in an HTTP 200 body recovers it once.
+    let url = format!("{}/cgi-bin/anything", fake.base_url());
+    let response = client
+        .session()
+        .send_authorized("stable_token", |http| http.get(&url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    fake.revoke_all();
+    let before = fake.issued();
+    let response = client
+        .session()
+        .send_authorized("stable_token", |http| http.get(&url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["ok"], true, "{body}");
+    assert_eq!(
+        fake.issued(),
+        before + 1,
+        "one new token after errcode 40001"
+    );
+
     // Wrong secret: a documented code of the token endpoint, typed by its own enum.
     let wrong = wechat::Wechat {
         appid: text(&fake, "appid"),
@@ -245,4 +270,51 @@ async fn header_credentials_path_parameters_and_custom_placements_reach_the_wire
         assert_eq!(response.status(), 200);
         assert_eq!(fake.issued(), 2);
     }
+}
+
+#[tokio::test]
+async fn a_token_in_a_response_header_is_read() {
+    let json = serde_json::json!({
+        "schema_version": 1,
+        "provider": "iam",
+        "pages": ["iam.md"],
+        "endpoints": [{
+            "name": "tokens",
+            "method": "POST",
+            "path": "/v3/auth/tokens",
+            "encoding": "json",
+            "params": [
+                {"name": "password", "rust_name": "password", "location": "body", "required": true, "type": "string", "secret": true, "role": "credential", "source": {"page": "iam.md", "line": 1}}
+            ],
+            "response": [],
+            "token": {"path": "X-Subject-Token", "header": true, "presentation": {"in": "header", "name": "X-Auth-Token"}, "source": {"page": "iam.md", "line": 2}}
+        }]
+    });
+    let descriptor = Descriptor::from_json(&json.to_string()).unwrap();
+    let specs = auth_runtime::dynamic::specs(&descriptor);
+    let fake = DescribedFake::start(descriptor).await.unwrap();
+    let session = Session::builder(
+        Client::with_defaults().unwrap(),
+        specs,
+        "test",
+        fake.base_url(),
+    )
+    .credentials(Params::new().secret("password", SecretString::from(text(&fake, "password"))))
+    .build()
+    .unwrap();
+    let token = session.token("tokens").await.unwrap();
+    assert!(
+        token.expose_secret().starts_with("fake-tokens-"),
+        "{token:?}"
+    );
+    let url = format!("{}/v3/projects", fake.base_url());
+    let response = session
+        .send_authorized("tokens", |http| http.get(&url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        fake.captured().pop().unwrap().header("x-auth-token"),
+        Some(token.expose_secret())
+    );
 }
