@@ -439,7 +439,7 @@ fn retry_after_value(value: &str) -> Option<Duration> {
     ))
 }
 
-fn transport_error(at: At, e: reqwest::Error) -> Error {
+pub(crate) fn transport_error(at: At, e: reqwest::Error) -> Error {
     if e.is_timeout() {
         return Error::Timeout { at };
     }
@@ -452,7 +452,8 @@ fn transport_error(at: At, e: reqwest::Error) -> Error {
     }
     let chain = causes.join(": ").to_ascii_lowercase();
     // `without_url`: a GET token request carries the client secret in its query string.
-    let message = e.without_url().to_string();
+    let e = e.without_url();
+    let message = e.to_string();
     if [
         "certificate",
         "tls",
@@ -467,9 +468,14 @@ fn transport_error(at: At, e: reqwest::Error) -> Error {
         Error::Tls {
             at,
             message: format!("{message}: {}", causes.last().map_or("", String::as_str)),
+            source: Some(std::sync::Arc::new(e)),
         }
     } else {
-        Error::Transport { at, message }
+        Error::Transport {
+            at,
+            message,
+            source: Some(std::sync::Arc::new(e)),
+        }
     }
 }
 
@@ -479,6 +485,7 @@ pub(crate) fn error_kind(e: &Error) -> &'static str {
         Error::Status { .. } => "http_status",
         Error::Redirect { .. } => "redirect",
         Error::Decode { .. } => "decode_error",
+        Error::Mismatch { .. } => "descriptor_mismatch",
         Error::TooLarge { .. } => "too_large",
         Error::Timeout { .. } => "timeout",
         Error::Transport { .. } => "transport",
@@ -578,7 +585,8 @@ mod tests {
         assert!(
             !Error::Tls {
                 at,
-                message: "invalid peer certificate".into()
+                message: "invalid peer certificate".into(),
+                source: None,
             }
             .is_retryable()
         );

@@ -66,7 +66,8 @@ pub enum Error {
         /// may echo credentials).
         target: String,
     },
-    /// The body is not what the descriptor says.
+    /// The body is malformed (not JSON, truncated, an HTML error page from a gateway): often
+    /// transient, so retried.
     #[error("{at}: cannot decode the response ({reason}); body starts: {excerpt}")]
     Decode {
         /// Where.
@@ -75,6 +76,16 @@ pub enum Error {
         reason: String,
         /// A short, redacted excerpt of the body.
         excerpt: String,
+    },
+    /// The body is well-formed but does not match the descriptor (no token at the documented
+    /// path, an expiry of another kind, a field of another type): asking again gives the same
+    /// answer, so it is not retried. Fix the descriptor (a manifest override) or report the page.
+    #[error("{at}: the response does not match the descriptor: {reason}")]
+    Mismatch {
+        /// Where.
+        at: At,
+        /// What the descriptor expected and what came.
+        reason: String,
     },
     /// The body is larger than the configured cap.
     #[error("{at}: response body larger than the {limit}-byte limit")]
@@ -97,6 +108,9 @@ pub enum Error {
         at: At,
         /// What failed (without the URL, which may carry secrets in its query).
         message: String,
+        /// The underlying error (its URL removed), when reqwest gave one.
+        #[source]
+        source: Option<std::sync::Arc<reqwest::Error>>,
     },
     /// The TLS handshake failed (an untrusted or invalid certificate): retrying cannot help.
     #[error("{at}: TLS error: {message}")]
@@ -105,6 +119,9 @@ pub enum Error {
         at: At,
         /// What failed (without the URL).
         message: String,
+        /// The underlying error (its URL removed).
+        #[source]
+        source: Option<std::sync::Arc<reqwest::Error>>,
     },
     /// The client was asked to do something it will not do (plain HTTP to a remote host, a
     /// missing parameter, an unknown endpoint).
@@ -125,6 +142,7 @@ impl Error {
             | Error::Status { at, .. }
             | Error::Redirect { at, .. }
             | Error::Decode { at, .. }
+            | Error::Mismatch { at, .. }
             | Error::TooLarge { at, .. }
             | Error::Timeout { at }
             | Error::Transport { at, .. }
@@ -141,6 +159,7 @@ impl Error {
             Error::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
             Error::Decode { .. } => true,
             Error::Provider { .. }
+            | Error::Mismatch { .. }
             | Error::Tls { .. }
             | Error::Redirect { .. }
             | Error::TooLarge { .. }
@@ -321,5 +340,37 @@ mod tests {
         };
         assert!(!provider.is_retryable());
         assert_eq!(provider.to_string(), "p.e: provider error 1: m");
+        // A malformed body may be a gateway's hiccup; a well-formed body that does not match
+        // the descriptor will not change by asking again.
+        let malformed = Error::Decode {
+            at,
+            reason: "expected JSON".into(),
+            excerpt: "<html>".into(),
+        };
+        let mismatch = Error::Mismatch {
+            at,
+            reason: "no token string at `data.token`".into(),
+        };
+        assert!(malformed.is_retryable());
+        assert!(!mismatch.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn transport_errors_keep_their_cause_without_the_url() {
+        // Nothing listens on port 9 of loopback (discard): the connection is refused.
+        let client = reqwest::Client::new();
+        let e = client
+            .get("http://127.0.0.1:9/token?client_secret=s3cr3t")
+            .send()
+            .await
+            .unwrap_err();
+        let at = At {
+            provider: "p",
+            endpoint: "e",
+        };
+        let error = crate::client::transport_error(at, e);
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert!(source.is_some(), "{error:?}");
+        assert!(!format!("{error} {source:?} {error:?}").contains("s3cr3t"));
     }
 }

@@ -55,21 +55,17 @@ pub use serde;
 /// Re-exported for generated response fields of free-form JSON.
 pub use serde_json;
 
-/// Decodes a successful body into a generated response type; a mismatch is [`Error::Decode`].
+/// Decodes a successful body into a generated response type; a mismatch is [`Error::Mismatch`].
 pub fn decode<T: serde::de::DeserializeOwned>(
     spec: &'static EndpointSpec,
     body: serde_json::Value,
 ) -> Result<T, Error> {
-    serde_json::from_value(body).map_err(|e| Error::Decode {
+    serde_json::from_value(body).map_err(|e| Error::Mismatch {
         at: At {
             provider: spec.provider,
             endpoint: spec.name,
         },
         // serde's message may quote the offending value: keep it short and token-free.
-        reason: error::redacted_excerpt(
-            format!("the response does not match the descriptor: {e}").as_bytes(),
-            &[],
-        ),
-        excerpt: String::new(),
+        reason: error::redacted_excerpt(e.to_string().as_bytes(), &[]),
     })
 }

@@ -492,21 +492,19 @@ impl TokenSource for EndpointSource {
             };
             let value = value
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| Error::Decode {
+                .ok_or_else(|| Error::Mismatch {
                     at,
                     reason: if token_spec.header {
                         format!("no token in the `{}` response header", token_spec.path)
                     } else {
                         format!("no token string at `{}`", token_spec.path)
                     },
-                    excerpt: String::new(),
                 })?;
             let body = &reply.body;
             let now = session.0.clock.now();
-            let expires = expires_at(self.spec, body, value, now).map_err(|e| Error::Decode {
+            let expires = expires_at(self.spec, body, value, now).map_err(|e| Error::Mismatch {
                 at,
                 reason: e.to_string(),
-                excerpt: String::new(),
             })?;
             let uses = self
                 .spec
