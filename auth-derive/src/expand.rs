@@ -43,9 +43,14 @@ pub fn expand(attr_tokens: TokenStream, item_tokens: TokenStream) -> TokenStream
     for endpoint in options.endpoints.iter().flatten() {
         check_endpoint(&descriptor, endpoint, &mut errors);
     }
-    for (endpoint, _) in &options.renames {
+    // A refused rename is left out, so the expansion still compiles around the one error.
+    let mut renames = Vec::new();
+    for (endpoint, method) in &options.renames {
         let lit = syn::LitStr::new(&endpoint.to_string(), endpoint.span());
         check_endpoint(&descriptor, &lit, &mut errors);
+        if check_method_name(&descriptor, &options.renames, method, &mut errors) {
+            renames.push((endpoint.to_string(), method.value()));
+        }
     }
     let credentials = valid::credentials(&item, &descriptor, &mut errors);
     let generate = Options {
@@ -55,11 +60,7 @@ pub fn expand(attr_tokens: TokenStream, item_tokens: TokenStream) -> TokenStream
             .endpoints
             .as_ref()
             .map(|l| l.iter().map(syn::LitStr::value).collect()),
-        renames: options
-            .renames
-            .iter()
-            .map(|(e, m)| (e.to_string(), m.value()))
-            .collect(),
+        renames,
     };
     let items = codegen::provider_items(&descriptor, &generate);
     let errors = errors.map(syn::Error::into_compile_error);
@@ -136,6 +137,48 @@ fn load(spec: &syn::LitStr) -> Result<(Descriptor, PathBuf), syn::Error> {
         )
     })?;
     Ok((descriptor, path))
+}
+
+/// A renamed method must be a name generated code can take: an identifier, no keyword, no name
+/// the client already defines, and no other endpoint's method.
+fn check_method_name(
+    descriptor: &authgen_descriptor::Descriptor,
+    renames: &[(syn::Ident, syn::LitStr)],
+    method: &syn::LitStr,
+    errors: &mut Option<syn::Error>,
+) -> bool {
+    let name = method.value();
+    let problem = if !authgen_descriptor::model::is_endpoint_name(&name) {
+        Some(format!(
+            "`{name}` cannot name a method: use a snake_case identifier that is not a Rust keyword nor one of {}",
+            authgen_descriptor::model::RESERVED_ENDPOINT_NAMES.join(", ")
+        ))
+    } else {
+        // Every endpoint's method name after the renames: this one is taken when another
+        // endpoint's method, or a token endpoint's `_cached` method, already has it.
+        let renamed_here = renames
+            .iter()
+            .find(|(_, m)| std::ptr::eq(m, method))
+            .map(|(endpoint, _)| endpoint.to_string());
+        let taken = descriptor.endpoints.iter().any(|e| {
+            let current = renames
+                .iter()
+                .find(|(endpoint, _)| *endpoint == e.name)
+                .map_or(e.name.clone(), |(_, m)| m.value());
+            let other = renamed_here.as_deref() != Some(e.name.as_str());
+            (other && current == name) || (e.issues_token() && format!("{current}_cached") == name)
+        });
+        taken.then(|| format!("`{name}` is already the name of another method of this client"))
+    };
+    let Some(message) = problem else {
+        return true;
+    };
+    let e = syn::Error::new(method.span(), message);
+    match errors {
+        Some(all) => all.combine(e),
+        None => *errors = Some(e),
+    }
+    false
 }
 
 #[cfg(test)]

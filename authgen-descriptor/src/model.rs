@@ -640,14 +640,56 @@ impl Descriptor {
     /// Checks what serde cannot: unique endpoint names, paths starting with `/`, references
     /// between endpoints that resolve.
     pub fn validate(&self) -> Result<(), LoadError> {
+        if !is_field_name(&self.provider) {
+            return Err(LoadError::Invalid(format!(
+                "provider name `{}` is not a snake_case identifier (nor may it be a Rust keyword)",
+                self.provider
+            )));
+        }
         let mut seen = std::collections::BTreeSet::new();
         for endpoint in &self.endpoints {
             let name = &endpoint.name;
-            if !is_snake_identifier(name) {
+            if !is_snake_identifier(name) || name == "_" || is_rust_keyword(name) {
                 return Err(LoadError::Invalid(format!(
-                    "endpoint name `{name}` is not a snake_case identifier"
+                    "endpoint name `{name}` is not a snake_case identifier (nor may it be a Rust keyword)"
                 )));
             }
+            if RESERVED_ENDPOINT_NAMES.contains(&name.as_str()) {
+                return Err(LoadError::Invalid(format!(
+                    "endpoint name `{name}` is reserved: generated clients already define {} (rename it in the manifest)",
+                    RESERVED_ENDPOINT_NAMES
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+            if let Some(base) = name.strip_suffix("_cached")
+                && self
+                    .endpoints
+                    .iter()
+                    .any(|e| e.name == base && e.issues_token())
+            {
+                return Err(LoadError::Invalid(format!(
+                    "endpoint name `{name}` is taken by the cached method of token endpoint `{base}` (rename it in the manifest)"
+                )));
+            }
+            let mut fields = std::collections::BTreeSet::new();
+            for param in &endpoint.params {
+                if !is_field_name(&param.rust_name) {
+                    return Err(LoadError::Invalid(format!(
+                        "endpoint `{name}`: parameter `{}` has the Rust name `{}`, which is not a snake_case identifier or is a keyword",
+                        param.name, param.rust_name
+                    )));
+                }
+                if !fields.insert(param.rust_name.as_str()) {
+                    return Err(LoadError::Invalid(format!(
+                        "endpoint `{name}`: two parameters have the Rust name `{}`",
+                        param.rust_name
+                    )));
+                }
+            }
+            check_fields(name, &endpoint.response)?;
             if !seen.insert(name.as_str()) {
                 return Err(LoadError::Invalid(format!(
                     "endpoint `{name}` appears twice"
@@ -691,6 +733,101 @@ impl Descriptor {
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| e.name == name)
     }
+}
+
+/// Response fields become struct fields: identifiers, unique at each level.
+fn check_fields(endpoint: &str, fields: &[Field]) -> Result<(), LoadError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for field in fields {
+        if !is_field_name(&field.rust_name) {
+            return Err(LoadError::Invalid(format!(
+                "endpoint `{endpoint}`: response field `{}` has the Rust name `{}`, which is not a snake_case identifier or is a keyword",
+                field.name, field.rust_name
+            )));
+        }
+        if !seen.insert(field.rust_name.as_str()) {
+            return Err(LoadError::Invalid(format!(
+                "endpoint `{endpoint}`: two response fields have the Rust name `{}`",
+                field.rust_name
+            )));
+        }
+        check_fields(endpoint, &field.fields)?;
+    }
+    Ok(())
+}
+
+/// Whether a word is a Rust keyword (strict or reserved), which cannot name a field or method.
+pub fn is_rust_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "try"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+    )
+}
+
+/// Endpoint names generated code already uses on every client (`session()`, `from_session()`,
+/// the `ENDPOINTS` const): an endpoint cannot take them.
+pub const RESERVED_ENDPOINT_NAMES: &[&str] = &["session", "from_session", "endpoints"];
+
+/// Whether an endpoint may be named `name`: a snake_case identifier, no keyword, not reserved.
+pub fn is_endpoint_name(name: &str) -> bool {
+    is_snake_identifier(name)
+        && name != "_"
+        && !is_rust_keyword(name)
+        && !RESERVED_ENDPOINT_NAMES.contains(&name)
+}
+
+/// Whether a Rust field may be named `name` (a snake_case identifier, not `_`, no keyword).
+pub fn is_field_name(name: &str) -> bool {
+    is_snake_identifier(name) && name != "_" && !is_rust_keyword(name)
 }
 
 /// Whether `name` is a non-empty snake_case identifier (`[a-z_][a-z0-9_]*`).

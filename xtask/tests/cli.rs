@@ -205,3 +205,49 @@ fn regen_with_an_error_writes_nothing() {
         "no generated file was written"
     );
 }
+
+#[test]
+fn manifest_names_that_generated_code_cannot_take_are_refused() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let cases = [
+        (
+            "reserved",
+            "provider = \"reserved\"\n[[override]]\nendpoint = \"get_access_token\"\npointer = \"/name\"\nvalue = \"session\"\nreason = \"adversarial\"\n",
+            "endpoint name `session` is reserved: generated clients already define `session`, `from_session`, `endpoints`",
+        ),
+        (
+            "keyword",
+            "provider = \"keyword\"\n[[override]]\nendpoint = \"get_access_token\"\npointer = \"/params/appId/rust_name\"\nvalue = \"type\"\nreason = \"adversarial\"\n",
+            "parameter `appId` has the Rust name `type`, which is not a snake_case identifier or is a keyword",
+        ),
+        (
+            "collision",
+            "provider = \"collision\"\n[[override]]\nendpoint = \"get_access_token\"\npointer = \"/params/appId/rust_name\"\nvalue = \"app_secret\"\nreason = \"adversarial\"\n",
+            "two parameters have the Rust name `app_secret`",
+        ),
+        (
+            "self",
+            "provider = \"self\"\n",
+            "`provider` must be a snake_case name that is not a Rust keyword",
+        ),
+    ];
+    for (name, manifest, expected) in cases {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("names-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let specs = dir.join("specs");
+        std::fs::create_dir_all(specs.join(name)).unwrap();
+        std::fs::copy(
+            root.join("specs/appauth/access-token.md"),
+            specs.join(name).join("access-token.md"),
+        )
+        .unwrap();
+        std::fs::write(specs.join(name).join("manifest.toml"), manifest).unwrap();
+        let out = xtask(&["regen", "--specs", specs.to_str().unwrap()]);
+        assert_ne!(out.status.code(), Some(101), "{name}: panicked");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(stderr.contains("regen wrote nothing"), "{name}: {stderr}");
+        assert!(!specs.join("descriptors").exists(), "{name}");
+    }
+}

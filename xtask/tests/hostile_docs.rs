@@ -1,8 +1,13 @@
-//! Pages are written by third parties: nothing in them may become code on the developer's machine.
-//! Every text a descriptor carries (titles, descriptions, wire names, paths, hosts, error codes and
-//! messages, source page names) is replaced by text holding code fences, indented blocks, doc
-//! attributes and comment terminators; the generated code is built as a crate and
-//! `cargo test --doc` is run on it: it must pass and run no doctest at all.
+//! Pages are written by third parties: nothing in them may become code on the developer's machine,
+//! and nothing in them may break the build.
+//! - Every text a descriptor carries (titles, descriptions, wire names, paths, hosts, error codes
+//!   and messages, source page names) is replaced by text holding code fences, indented blocks,
+//!   doc attributes and comment terminators;
+//! - a page whose names are adversarial (`_`, `a-b`, `123abc`, emoji, keywords, names that
+//!   collide once made Rust, an endpoint at `/session`, error messages that make the variants
+//!   `Other` and `Self`) is described like any page;
+//! the generated code of both is built as one crate with `cargo test --doc`: it must compile,
+//! pass, and run no doctest at all.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::Path;
@@ -64,8 +69,27 @@ fn poison_wire_names(value: &mut Value) {
     }
 }
 
+/// Names a page may hold that Rust cannot take as they are.
+const ADVERSARIAL_PAGE: &str = "# Get token\n\n`POST https://api.adv.example.com/session`\n\n| 参数 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| _ | string | 是 | underscore |\n| a-b | string | 是 | dash |\n| 123abc | integer | 是 | digits first |\n| 😀 | boolean | 否 | emoji |\n| type | string | 是 | keyword |\n| Type | string | 是 | keyword in capitals |\n| 名称 | string | 是 | Chinese |\n| 名字 | string | 是 | Chinese too |\n| self | string | 否 | keyword self |\n| Self | string | 否 | keyword Self |\n\n返回：\n\n```json\n{\"access_token\": \"abc\", \"expires_in\": 7200, \"type\": \"x\", \"Type\": \"y\", \"_\": 1, \"123\": 2, \"self\": {\"crate\": 1}}\n```\n\n| 错误码 | 说明 |\n|---|---|\n| 40001 | other |\n| 40002 | Other |\n| 40003 | self |\n| 40004 | Self |\n\n# Cached\n\n`GET https://api.adv.example.com/session_cached?access_token=ACCESS_TOKEN`\n\n| 参数 | 类型 | 必填 | 说明 |\n|---|---|---|---|\n| access_token | string | 是 | token |\n";
+
+fn adversarial_descriptor() -> Descriptor {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("adversarial-page");
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("adversarial.md");
+    std::fs::write(&page, ADVERSARIAL_PAGE).unwrap();
+    let builds = authgen_descriptor::parse::describe_pages(&[page]);
+    let descriptor = builds
+        .into_iter()
+        .find_map(|b| b.descriptor)
+        .expect("the adversarial page is described, with warnings");
+    descriptor
+        .validate()
+        .expect("assembly made every name valid");
+    descriptor
+}
+
 #[test]
-fn hostile_page_text_never_becomes_a_doctest() {
+fn hostile_page_text_never_becomes_a_doctest_nor_breaks_the_build() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut generated = String::new();
     for provider in ["appauth", "ebaas"] {
@@ -80,6 +104,17 @@ fn hostile_page_text_never_becomes_a_doctest() {
         assert!(file.contains("DOCTEST RAN"), "the payload reached the docs");
         generated.push_str(&format!("pub mod {provider} {{\n{file}\n}}\n"));
     }
+
+    let adversarial = adversarial_descriptor();
+    let names: Vec<&str> = adversarial
+        .endpoints
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert!(!names.contains(&"session"), "{names:?}");
+    let file = authgen_descriptor::codegen::embedded_file(&adversarial, "adversarial.json")
+        .expect("adversarial names generate code that parses");
+    generated.push_str(&format!("pub mod adversarial {{\n{file}\n}}\n"));
 
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-docs");
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -104,7 +139,8 @@ fn hostile_page_text_never_becomes_a_doctest() {
         .args(["test", "--doc", "--offline", "--quiet"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
+        // Generated code compiles without a warning, adversarial names included.
+        .env("RUSTFLAGS", "-D warnings")
         .output()
         .expect("run cargo test --doc");
     let stdout = String::from_utf8_lossy(&out.stdout);

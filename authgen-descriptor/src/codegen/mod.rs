@@ -108,7 +108,7 @@ fn user_values(descriptor: &Descriptor, keep: impl Fn(&Role) -> bool) -> Vec<Cre
 fn rust_name(wire: &str) -> String {
     use heck::ToSnakeCase;
     let name = wire.to_snake_case();
-    if crate::model::is_snake_identifier(&name) {
+    if crate::model::is_field_name(&name) {
         name
     } else {
         "credential".to_owned()
@@ -252,7 +252,10 @@ fn constructors(
     // Labels that are not identifiers stay reachable through `with_base_url`.
     let items = envs
         .iter()
-        .filter(|(env, _)| crate::model::is_snake_identifier(env))
+        .filter(|(env, _)| {
+            crate::model::is_field_name(env)
+                && !["session_builder", "with_base_url"].contains(&env.as_str())
+        })
         .map(|(env, url)| {
             let method = format_ident!("{}", env.as_str());
             let doc = docs::doc_attrs(&[format!(

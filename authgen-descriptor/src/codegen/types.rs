@@ -145,7 +145,10 @@ pub fn error_enum(prefix: &str, e: &Endpoint) -> TokenStream {
             continue;
         }
         let mut variant = x.variant.clone();
-        if codes.iter().any(|(_, v, _)| *v == variant) {
+        // `Other` is the enum's own catch-all; `Self` cannot name a variant.
+        if codes.iter().any(|(_, v, _)| *v == variant)
+            || ["Other", "Self"].contains(&variant.as_str())
+        {
             variant = format!(
                 "{variant}{}",
                 x.code

@@ -24,7 +24,7 @@ use toml::Spanned;
 
 use super::blocks::LineIndex;
 use super::diagnostics::Diagnostic;
-use crate::model::{Endpoint, Source, is_snake_identifier};
+use crate::model::{Endpoint, Source, is_field_name};
 
 /// A parsed manifest.
 #[derive(Debug, Deserialize)]
@@ -101,11 +101,11 @@ impl LoadedManifest {
 
     fn check(&self) -> Result<(), Diagnostic> {
         let m = &self.manifest;
-        if !is_snake_identifier(m.provider.get_ref()) {
+        if !is_field_name(m.provider.get_ref()) {
             return Err(self.error(
                 &m.provider,
                 format!(
-                    "`provider` must be snake_case (like `ebaas`), found `{}`",
+                    "`provider` must be a snake_case name that is not a Rust keyword (like `ebaas`), found `{}`",
                     m.provider.get_ref()
                 ),
             ));
@@ -308,7 +308,9 @@ mod tests {
             .map(|d| d.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("m.toml:1: error: `provider` must be snake_case (like `ebaas`), found `Ebaas`")
+            Some(
+                "m.toml:1: error: `provider` must be a snake_case name that is not a Rust keyword (like `ebaas`), found `Ebaas`"
+            )
         );
         let err = LoadedManifest::parse("m.toml", "provider = \"a\"\ncolour = 1\n")
             .err()

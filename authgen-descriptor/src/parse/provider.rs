@@ -344,7 +344,9 @@ fn assemble(
     for outcome in outcomes {
         for mut endpoint in outcome.endpoints {
             let base = endpoint.name.clone();
-            endpoint.name = free_name(&base, |n| endpoints.iter().any(|e| e.name == n));
+            endpoint.name = free_name(&base, |n| {
+                endpoints.iter().any(|e| e.name == n) || !crate::model::is_endpoint_name(n)
+            });
             if endpoint.name != base {
                 diagnostics.push(Diagnostic::warning(
                     endpoint
@@ -356,7 +358,8 @@ fn assemble(
                             line: 1,
                         }),
                     format!(
-                        "endpoint name `{base}` is taken by another page; renamed `{}`",
+                        "endpoint name `{base}` is taken by another page or by generated code ({}); renamed `{}` (override `/name` in manifest.toml to choose)",
+                        crate::model::RESERVED_ENDPOINT_NAMES.join(", "),
                         endpoint.name
                     ),
                 ));
@@ -623,8 +626,13 @@ fn free_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(base) {
         return base.to_owned();
     }
+    // `type_` + 2 is `type_2`: a doubled underscore is not snake case (a lint warning).
+    let stem = match base.trim_end_matches('_') {
+        "" => "field",
+        stem => stem,
+    };
     (2..)
-        .map(|n| format!("{base}_{n}"))
+        .map(|n| format!("{stem}_{n}"))
         .find(|name| !taken(name))
         .unwrap_or_else(|| base.to_owned())
 }

@@ -28,66 +28,10 @@ pub fn snake_case(name: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "n_");
     }
-    if is_rust_keyword(&out) {
+    if crate::model::is_rust_keyword(&out) {
         out.push('_');
     }
     out
-}
-
-fn is_rust_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "as" | "async"
-            | "await"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "fn"
-            | "for"
-            | "gen"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "pub"
-            | "ref"
-            | "return"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "type"
-            | "unsafe"
-            | "use"
-            | "where"
-            | "while"
-            | "yield"
-            | "abstract"
-            | "become"
-            | "box"
-            | "do"
-            | "final"
-            | "macro"
-            | "override"
-            | "priv"
-            | "try"
-            | "typeof"
-            | "unsized"
-            | "virtual"
-    )
 }
 
 /// Comparison key for names that differ only in case and separators (`app_id` ~ `appId`).
