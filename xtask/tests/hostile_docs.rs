@@ -5,8 +5,9 @@
 //!   doc attributes and comment terminators;
 //! - a page whose names are adversarial (`_`, `a-b`, `123abc`, emoji, keywords, names that
 //!   collide once made Rust, an endpoint at `/session`, error messages that make the variants
-//!   `Other` and `Self`) is described like any page;
-//! the generated code of both is built as one crate with `cargo test --doc`: it must compile,
+//!   `Other` and `Self`) is described like any page.
+//!
+//! The generated code of both is built as one crate with `cargo test --doc`: it must compile,
 //! pass, and run no doctest at all.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
