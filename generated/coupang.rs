@@ -116,24 +116,28 @@ impl CoupangClient {
                 message: "错误请求",
                 variant: "BadRequest",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "500",
                 message: "服务错误",
                 variant: "ServerError",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "401",
                 message: "未授权",
                 variant: "Unauthorized",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "403",
                 message: "禁止访问",
                 variant: "Forbidden",
                 invalid_token: false,
+                retryable: false,
             },
         ],
     };

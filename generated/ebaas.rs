@@ -127,12 +127,14 @@ impl EbaasClient {
                 message: "client_id不正确",
                 variant: "InvalidClientId",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "403007",
                 message: "client_secret不正确",
                 variant: "InvalidClientSecret",
                 invalid_token: false,
+                retryable: false,
             },
         ],
     };
@@ -193,18 +195,21 @@ impl EbaasClient {
                 message: "参数[access_token]不能为空",
                 variant: "MissingParameter",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "400003",
                 message: "入参解析异常",
                 variant: "UnparsableBody",
                 invalid_token: false,
+                retryable: false,
             },
             ::auth_runtime::spec::ErrorSpec {
                 code: "401003",
                 message: "无效的access_token",
                 variant: "InvalidToken",
                 invalid_token: true,
+                retryable: false,
             },
         ],
     };

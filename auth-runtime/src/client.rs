@@ -60,7 +60,36 @@ pub struct Client {
 impl Client {
     /// A client with the given settings.
     pub fn new(config: ClientConfig) -> Result<Self, BuildError> {
-        let http = reqwest::Client::builder()
+        Self::from_reqwest(reqwest::Client::builder(), config)
+    }
+
+    /// A client over your own reqwest settings: a proxy, extra root certificates, default
+    /// headers, a DNS resolver. It takes the *builder*, not a built `reqwest::Client`, so that
+    /// the settings a credential-carrying client must keep are still applied on top: redirects
+    /// are never followed and no `Referer` is sent. The timeouts and user agent of `config`
+    /// are applied too.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::{Client, ClientConfig};
+    ///
+    /// let mut headers = reqwest::header::HeaderMap::new();
+    /// headers.insert("x-team", "payments".parse()?);
+    /// let builder = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read("corp-ca.pem")?)?)
+    ///     .default_headers(headers);
+    /// let client = Client::from_reqwest(builder, ClientConfig::default())?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Without this, reqwest's own environment settings still apply: `HTTPS_PROXY`,
+    /// `HTTP_PROXY` and `NO_PROXY` are honoured.
+    pub fn from_reqwest(
+        builder: reqwest::ClientBuilder,
+        config: ClientConfig,
+    ) -> Result<Self, BuildError> {
+        let http = builder
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(config.user_agent.clone())

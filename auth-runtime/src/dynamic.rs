@@ -114,6 +114,7 @@ fn endpoint(descriptor: &Descriptor, provider: &'static str, e: &model::Endpoint
                     message: leak(&x.message),
                     variant: leak(&x.variant),
                     invalid_token: x.invalid_token,
+                    retryable: x.retryable,
                 })
                 .collect(),
         ),

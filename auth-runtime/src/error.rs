@@ -156,8 +156,15 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
+            Error::Status {
+                status, documented, ..
+            } => matches!(status, 408 | 429 | 500..=599) || documented.is_some_and(|d| d.retryable),
             Error::Decode { .. } => true,
+            // A code the manifest marks transient (WeChat's `-1`, "system busy").
+            Error::Provider {
+                documented: Some(d),
+                ..
+            } => d.retryable,
             Error::Provider { .. }
             | Error::Mismatch { .. }
             | Error::Tls { .. }

@@ -187,6 +187,8 @@ pub struct ErrorSpec {
     pub variant: &'static str,
     /// Whether it means "the token you sent is invalid": invalidate and retry once.
     pub invalid_token: bool,
+    /// Whether it is transient (the manifest's `retryable_codes`): retried like a 5xx.
+    pub retryable: bool,
 }
 
 /// One endpoint.

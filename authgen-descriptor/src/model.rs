@@ -503,6 +503,10 @@ pub struct ErrorCode {
     /// Whether the code means the token presented is invalid or expired (invalidate and retry once).
     #[serde(default)]
     pub invalid_token: bool,
+    /// Whether the code is transient ("system busy"): retried like a 5xx, a bounded number of
+    /// times. Set by the manifest's `retryable_codes`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retryable: bool,
     /// Where it was read.
     pub source: Source,
 }

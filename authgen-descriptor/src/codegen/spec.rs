@@ -149,7 +149,8 @@ pub fn endpoint_const(descriptor: &Descriptor, e: &Endpoint) -> TokenStream {
     let use_limit = opt_str(e.use_limit.as_ref().map(|u| u.path.as_str()));
     let errors = e.errors.iter().map(|x| {
         let (code, message, variant, invalid) = (&x.code, &x.message, &x.variant, x.invalid_token);
-        quote!(#s::ErrorSpec { code: #code, message: #message, variant: #variant, invalid_token: #invalid })
+        let retryable = x.retryable;
+        quote!(#s::ErrorSpec { code: #code, message: #message, variant: #variant, invalid_token: #invalid, retryable: #retryable })
     });
     let doc = docs::doc_attrs(&[format!(
         "{}: the {} endpoint as the runtime executes it.",

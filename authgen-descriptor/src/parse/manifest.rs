@@ -6,6 +6,8 @@
 //! time_zone = "Asia/Shanghai"          # for datetimes sent without an offset
 //! token_invalidates_previous = false   # does a new fetch revoke the old token?
 //!
+//! retryable_codes = ["-1"]             # transient codes ("system busy"): retried like a 5xx
+//!
 //! [base_urls]                          # added to every endpoint that lacks the environment
 //! prod = "https://etc.example.com"
 //!
@@ -41,6 +43,10 @@ pub struct Manifest {
     /// Base URLs by environment, added where a page gives none for that environment.
     #[serde(default)]
     pub base_urls: BTreeMap<String, Spanned<String>>,
+    /// Documented codes that are transient (`-1`, "system busy"): the runtime retries them a
+    /// bounded number of times, like a 5xx.
+    #[serde(default)]
+    pub retryable_codes: Vec<Spanned<String>>,
     /// Overrides, applied after parsing.
     #[serde(default, rename = "override")]
     pub overrides: Vec<Override>,

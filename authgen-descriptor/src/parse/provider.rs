@@ -388,6 +388,27 @@ fn assemble(
                 }
             }
         }
+        for code in &m.manifest.retryable_codes {
+            let mut found = false;
+            for error in endpoints
+                .iter_mut()
+                .flat_map(|e| e.errors.iter_mut())
+                .filter(|e| e.code == *code.get_ref())
+            {
+                error.retryable = true;
+                found = true;
+            }
+            if !found {
+                diagnostics.push(Diagnostic::error(
+                    &m.path,
+                    m.source(code).line,
+                    format!(
+                        "retryable code `{}` is documented by no endpoint of `{name}`",
+                        code.get_ref()
+                    ),
+                ));
+            }
+        }
         for o in &m.manifest.overrides {
             match endpoints
                 .iter_mut()

@@ -522,6 +522,7 @@ fn error_codes(
         if !out.iter().any(|e| e.code == code) {
             out.push(ErrorCode {
                 invalid_token: is_invalid_token(&message),
+                retryable: false,
                 variant: String::new(),
                 code,
                 message,
