@@ -1,15 +1,15 @@
 //! The token cache: a fresh token is read without a lock; a refresh is one upstream request
 //! however many tasks ask; a failed refresh keeps serving a still-valid token and backs off.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, PoisonError, Weak};
 
 use arc_swap::ArcSwapOption;
 use jiff::{SignedDuration, Timestamp};
 use secrecy::SecretString;
 use tokio::sync::Mutex;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, token_timers};
 use crate::error::Error;
 use crate::expiry::{RefreshPolicy, random_unit};
 use crate::store::{BoxFuture, CacheKey, Lease, StoredToken, TokenStore};
@@ -50,7 +50,7 @@ pub trait TokenSource: Send + Sync + 'static {
 }
 
 /// Cache behaviour.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CachePolicy {
     /// When to refresh early.
     pub refresh: RefreshPolicy,
@@ -109,26 +109,92 @@ enum Coordinated {
     Fetch(Option<String>),
 }
 
+/// The refresh state: nothing while the provider answers (the common case costs one pointer per
+/// cache), the failures and the backoff window once it fails.
 #[derive(Debug, Default)]
-struct Backoff {
+struct Backoff(Option<Box<Failing>>);
+
+#[derive(Debug)]
+struct Failing {
     failures: u32,
     next_attempt: Option<Timestamp>,
     /// The last failure, shared with every caller until `next_attempt` when no token is usable
     /// (negative caching: a failing provider is asked once per backoff window, not once per caller).
-    last_error: Option<Error>,
+    last_error: Error,
 }
 
-struct Inner {
-    source: Box<dyn TokenSource>,
-    clock: Arc<dyn Clock>,
-    store: Arc<dyn TokenStore>,
-    policy: CachePolicy,
+impl Backoff {
+    /// Whether `now` is inside the window after a failure.
+    fn in_window(&self, now: Timestamp) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|f| f.next_attempt.is_some_and(|t| now < t))
+    }
+
+    /// The failure to answer with at `now`, inside its window.
+    fn shared_error(&self, now: Timestamp) -> Option<&Error> {
+        self.0
+            .as_ref()
+            .filter(|_| self.in_window(now))
+            .map(|f| &f.last_error)
+    }
+
+    /// Records a failure at `now`: the window doubles per failure, from `policy.backoff_base` up
+    /// to `policy.backoff_cap`.
+    fn fail(&mut self, error: Error, now: Timestamp, policy: &CachePolicy) {
+        let failures = self.0.as_ref().map_or(0, |f| f.failures).saturating_add(1);
+        let exponent = failures.saturating_sub(1).min(16);
+        let wait = policy
+            .backoff_base
+            .saturating_mul(1 << exponent)
+            .min(policy.backoff_cap);
+        self.0 = Some(Box::new(Failing {
+            failures,
+            next_attempt: now.checked_add(wait).ok(),
+            last_error: error,
+        }));
+    }
+}
+
+/// One cache's state. The fields a cached read touches come first (`repr(C)` keeps that order),
+/// so a read of a cache that is not in the CPU cache costs one line; the token source comes last,
+/// inline (unsized), rather than in a box of its own.
+#[repr(C)]
+struct Inner<S: ?Sized = dyn TokenSource> {
     current: ArcSwapOption<TokenData>,
-    /// Held by the one task that refreshes; the others wait here, then re-check.
-    refresh: Arc<Mutex<Backoff>>,
-    fetches: AtomicU64,
-    /// Whether token states are flipped by runtime timers (real-time clock) rather than read.
+    /// Whether token states are flipped by timers (real-time clock) rather than read.
     timers: bool,
+    /// `policy.fetch_invalidates_previous`, read on every cached read.
+    invalidates: bool,
+    /// Whether a background refresh is queued or running (one at a time).
+    background: AtomicBool,
+    clock: Arc<dyn Clock>,
+    /// Shared by every cache built with an equal policy (see [`shared_policy`]).
+    policy: Arc<CachePolicy>,
+    store: Arc<dyn TokenStore>,
+    fetches: AtomicU64,
+    /// Held by the one task that refreshes; the others wait here, then re-check.
+    refresh: Mutex<Backoff>,
+    source: S,
+}
+
+/// The one `Arc` of each distinct policy in use: a process holds a handful of policies and up to
+/// hundreds of thousands of caches, which then share 8 bytes instead of carrying 160 each.
+fn shared_policy(policy: CachePolicy) -> Arc<CachePolicy> {
+    static POLICIES: StdMutex<Vec<Weak<CachePolicy>>> = StdMutex::new(Vec::new());
+    // A panic while holding this lock cannot leave the list invalid: keep using it.
+    let mut policies = POLICIES.lock().unwrap_or_else(PoisonError::into_inner);
+    policies.retain(|p| p.strong_count() > 0);
+    if let Some(shared) = policies
+        .iter()
+        .filter_map(Weak::upgrade)
+        .find(|p| **p == policy)
+    {
+        return shared;
+    }
+    let shared = Arc::new(policy);
+    policies.push(Arc::downgrade(&shared));
+    shared
 }
 
 /// A cache of one token (one [`CacheKey`]). Clones share the cache.
@@ -152,16 +218,22 @@ impl TokenCache {
         store: Arc<dyn TokenStore>,
         policy: CachePolicy,
     ) -> Self {
-        Self(Arc::new(Inner {
-            source: Box::new(source),
-            store,
-            policy,
+        let timers = clock.is_real_time()
+            && tokio::runtime::Handle::try_current().is_ok()
+            && token_timers::available();
+        let inner: Arc<Inner> = Arc::new(Inner {
             current: ArcSwapOption::empty(),
-            refresh: Arc::new(Mutex::new(Backoff::default())),
-            fetches: AtomicU64::new(0),
-            timers: clock.is_real_time() && tokio::runtime::Handle::try_current().is_ok(),
+            timers,
+            invalidates: policy.fetch_invalidates_previous,
+            background: AtomicBool::new(false),
             clock,
-        }))
+            policy: shared_policy(policy),
+            store,
+            fetches: AtomicU64::new(0),
+            refresh: Mutex::new(Backoff::default()),
+            source,
+        });
+        Self(inner)
     }
 
     /// The key.
@@ -181,7 +253,7 @@ impl TokenCache {
         {
             let current = self.0.current.load();
             if let Some(data) = current.as_ref() {
-                let invalidates = self.0.policy.fetch_invalidates_previous;
+                let invalidates = self.0.invalidates;
                 // Timers may fire a little late under load; when a late flip could hand out a
                 // token another instance has already replaced, read the clock instead.
                 let now = if self.0.timers && !invalidates {
@@ -234,14 +306,18 @@ impl TokenCache {
     }
 
     fn refresh_in_background(&self) {
-        let Ok(mut guard) = Arc::clone(&self.0.refresh).try_lock_owned() else {
-            return; // someone is refreshing already
-        };
-        let cache = self.clone();
+        // Someone is refreshing already (in the foreground or the background).
+        if self.0.refresh.try_lock().is_err() || self.0.background.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        // Clears the flag however the task ends, even dropped unrun with its runtime.
+        let slot = BackgroundSlot(self.clone());
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
+                let cache = &slot.0;
+                let mut backoff = cache.0.refresh.lock().await;
                 // Re-checks under the lock: a refresh that finished meanwhile makes this a no-op.
-                if let Err(e) = cache.refresh_locked(&mut guard, false).await {
+                if let Err(e) = cache.refresh_locked(&mut backoff, false).await {
                     tracing::warn!(key = %cache.key(), error = %e, "background refresh failed");
                 }
             });
@@ -258,7 +334,7 @@ impl TokenCache {
         let old = self.0.current.load_full();
         if !force && let Some(data) = old.as_ref() {
             // A due token is kept while a failed refresh backs off (stale while failing).
-            let in_backoff = backoff.next_attempt.is_some_and(|t| now < t);
+            let in_backoff = backoff.in_window(now);
             let serve = match data.lifecycle(Now::At(now)) {
                 Lifecycle::Fresh => true,
                 Lifecycle::Due => in_backoff,
@@ -270,10 +346,7 @@ impl TokenCache {
         }
         // Without a usable token, a recent failure answers for the provider until the backoff
         // ends: callers that waited on the failed fetch, and those that come after it.
-        if !force
-            && backoff.next_attempt.is_some_and(|t| now < t)
-            && let Some(error) = &backoff.last_error
-        {
+        if !force && let Some(error) = backoff.shared_error(now) {
             return Err(error.clone());
         }
         if !self.0.source.shareable() {
@@ -304,7 +377,7 @@ impl TokenCache {
         replacing: Option<Timestamp>,
         force: bool,
     ) -> Result<Coordinated, Error> {
-        let policy = self.0.policy;
+        let policy = *self.0.policy;
         let waiting_since = std::time::Instant::now();
         let mut pause = policy.lease_poll;
         loop {
@@ -447,16 +520,7 @@ impl TokenCache {
             }
             Err(e) => {
                 span.record("outcome", crate::client::error_kind(&e));
-                backoff.failures = backoff.failures.saturating_add(1);
-                let exponent = backoff.failures.saturating_sub(1).min(16);
-                let wait = self
-                    .0
-                    .policy
-                    .backoff_base
-                    .saturating_mul(1 << exponent)
-                    .min(self.0.policy.backoff_cap);
-                backoff.next_attempt = now.checked_add(wait).ok();
-                backoff.last_error = Some(e.clone());
+                backoff.fail(e.clone(), now, &self.0.policy);
                 // The token in hand is judged at arrival: it may have expired during the fetch.
                 match old
                     .as_ref()
@@ -480,7 +544,7 @@ impl TokenCache {
         uses: Option<u32>,
     ) -> Arc<TokenData> {
         // No jitter when every instance must agree on the refresh time.
-        let random = if self.0.policy.fetch_invalidates_previous {
+        let random = if self.0.invalidates {
             0.0
         } else {
             random_unit()
@@ -494,31 +558,28 @@ impl TokenCache {
         data
     }
 
-    /// Flips the token's due and expired flags when their times come, so cached reads need no
-    /// clock. Holds only a weak reference: a replaced token's timer does nothing.
+    /// Has the token's due and expired flags flipped when their times come, so cached reads need
+    /// no clock. The timer thread holds only a weak reference: a replaced token's entry does
+    /// nothing.
     fn arm_timers(&self, data: &Arc<TokenData>) {
         let now = self.0.clock.now();
         let until =
             |t: Timestamp| std::time::Duration::try_from(t.duration_since(now)).unwrap_or_default();
-        let (to_refresh, to_expiry) = (until(data.refresh_at), until(data.expires_at));
-        let weak = Arc::downgrade(data);
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        handle.spawn(async move {
-            tokio::time::sleep(to_refresh).await;
-            let Some(data) = weak.upgrade() else { return };
-            data.due_flag.store(true, Ordering::Release);
-            drop(data);
-            tokio::time::sleep(to_expiry.saturating_sub(to_refresh)).await;
-            if let Some(data) = weak.upgrade() {
-                data.expired_flag.store(true, Ordering::Release);
-            }
-        });
+        token_timers::arm(data, until(data.refresh_at), until(data.expires_at));
     }
 
     /// The cached token's value, if any (for tests and diagnostics; never logged).
     pub fn peek(&self) -> Option<Token> {
         self.0.current.load_full().map(Token)
+    }
+}
+
+/// A queued background refresh of one cache; dropping it (the refresh ended, or its task was
+/// dropped unrun) lets the next one start.
+struct BackgroundSlot(TokenCache);
+
+impl Drop for BackgroundSlot {
+    fn drop(&mut self) {
+        self.0.0.background.store(false, Ordering::Release);
     }
 }

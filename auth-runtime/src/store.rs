@@ -109,10 +109,95 @@ pub trait TokenStore: Send + Sync + std::fmt::Debug + 'static {
     }
 }
 
+/// A store that keeps nothing, for caches whose tokens no other cache reads: each cache already
+/// holds its token, so an in-process copy per cache would only cost memory (the token and its
+/// key again, per tenant). Share a [`MemoryStore`] (or a Redis store) between sessions instead
+/// when they should share tokens.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoStore;
+
+impl TokenStore for NoStore {
+    fn load<'a>(&'a self, _: &'a CacheKey, _: Timestamp) -> BoxFuture<'a, Option<StoredToken>> {
+        Box::pin(async { None })
+    }
+
+    /// Reports the token stored, so the cache keeps the token it fetched.
+    fn save<'a>(&'a self, _: &'a CacheKey, _: StoredToken) -> BoxFuture<'a, bool> {
+        Box::pin(async { true })
+    }
+
+    fn invalidate_if<'a>(&'a self, _: &'a CacheKey, _: &'a str) -> BoxFuture<'a, bool> {
+        Box::pin(async { false })
+    }
+}
+
 /// The default store: a map in this process.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    tokens: Mutex<HashMap<CacheKey, StoredToken>>,
+    tokens: Mutex<Entries>,
+}
+
+/// Up to this many tokens live in a vector; more move to a hash map.
+const FEW: usize = 8;
+
+/// A store usually serves one session's one or two tokens, and a service holds a session per
+/// tenant: those live in a vector grown one entry at a time (128 bytes each), where a hash map's
+/// smallest table holds four (532 bytes). A store that many sessions share becomes a hash map.
+#[derive(Debug)]
+enum Entries {
+    Few(Vec<(CacheKey, StoredToken)>),
+    // Boxed so the common vector case keeps the store at 32 bytes rather than a map's 56.
+    #[allow(clippy::box_collection)]
+    Many(Box<HashMap<CacheKey, StoredToken>>),
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries::Few(Vec::new())
+    }
+}
+
+impl Entries {
+    fn get(&self, key: &CacheKey) -> Option<&StoredToken> {
+        match self {
+            Entries::Few(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, t)| t),
+            Entries::Many(map) => map.get(key),
+        }
+    }
+
+    /// Stores `token` under `key`, replacing what was there (the key is cloned only when new).
+    fn insert(&mut self, key: &CacheKey, token: StoredToken) {
+        match self {
+            Entries::Few(entries) => {
+                if let Some(entry) = entries.iter_mut().find(|(k, _)| k == key) {
+                    entry.1 = token;
+                } else if entries.len() < FEW {
+                    entries.reserve_exact(1);
+                    entries.push((key.clone(), token));
+                } else {
+                    let mut map: HashMap<CacheKey, StoredToken> = entries.drain(..).collect();
+                    map.insert(key.clone(), token);
+                    *self = Entries::Many(Box::new(map));
+                }
+            }
+            Entries::Many(map) => {
+                if let Some(stored) = map.get_mut(key) {
+                    *stored = token;
+                } else {
+                    map.insert(key.clone(), token);
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &CacheKey) {
+        match self {
+            Entries::Few(entries) => entries.retain(|(k, _)| k != key),
+            Entries::Many(map) => {
+                map.remove(key);
+            }
+        }
+    }
 }
 
 impl MemoryStore {
@@ -121,8 +206,8 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<CacheKey, StoredToken>) -> T) -> T {
-        // A panic elsewhere while holding the lock leaves a map that is still valid data.
+    fn with<T>(&self, f: impl FnOnce(&mut Entries) -> T) -> T {
+        // A panic elsewhere while holding the lock leaves entries that are still valid data.
         let mut guard = self
             .tokens
             .lock()
@@ -141,7 +226,7 @@ impl TokenStore for MemoryStore {
         let stored = self.with(|m| {
             let newer_stored = m.get(key).is_some_and(|t| t.issued_at > token.issued_at);
             if !newer_stored {
-                m.insert(key.clone(), token);
+                m.insert(key, token);
             }
             !newer_stored
         });
@@ -158,5 +243,97 @@ impl TokenStore for MemoryStore {
             }
         });
         Box::pin(async move { removed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn key(subject: &str) -> CacheKey {
+        CacheKey {
+            provider: "p",
+            endpoint: "e",
+            environment: "test".into(),
+            subject: subject.into(),
+        }
+    }
+
+    fn token(value: &str, issued: i64) -> StoredToken {
+        let t = Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(issued);
+        StoredToken {
+            value: SecretString::from(value),
+            issued_at: t,
+            expires_at: t + jiff::SignedDuration::from_hours(2),
+        }
+    }
+
+    /// The same answers whether the store holds few tokens (a vector) or many (a hash map).
+    #[tokio::test]
+    async fn few_and_many_tokens_behave_alike() {
+        let store = MemoryStore::new();
+        let at = Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(60);
+        let keys: Vec<CacheKey> = (0..3 * FEW).map(|i| key(&format!("tenant-{i}"))).collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(store.save(k, token(&format!("v{i}"), 10)).await);
+            // Every key saved so far is still found with its own token, across the switch.
+            for (j, earlier) in keys[..=i].iter().enumerate() {
+                let found = store.load(earlier, at).await.unwrap();
+                assert_eq!(found.value.expose_secret(), format!("v{j}"));
+            }
+        }
+        assert!(store.with(|m| matches!(m, Entries::Many(_))));
+        for k in [&keys[0], &keys[3 * FEW - 1]] {
+            // An older token never replaces a newer one; a newer one does.
+            assert!(!store.save(k, token("older", 5)).await);
+            assert!(store.save(k, token("newer", 20)).await);
+            assert_eq!(
+                store.load(k, at).await.unwrap().value.expose_secret(),
+                "newer"
+            );
+            // Compare before invalidate.
+            assert!(!store.invalidate_if(k, "older").await);
+            assert!(store.invalidate_if(k, "newer").await);
+            assert!(store.load(k, at).await.is_none());
+        }
+        // An expired token is not loaded.
+        let late = Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_hours(3);
+        assert!(store.load(&keys[1], late).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn no_store_keeps_nothing_and_lets_the_cache_keep_its_token() {
+        let store = NoStore;
+        let at = Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(60);
+        assert!(store.save(&key("a"), token("v", 10)).await);
+        assert!(store.load(&key("a"), at).await.is_none());
+        assert!(!store.invalidate_if(&key("a"), "v").await);
+        assert_eq!(
+            store
+                .acquire_lease(&key("a"), std::time::Duration::from_secs(1))
+                .await,
+            Lease::NotShared
+        );
+    }
+
+    #[tokio::test]
+    async fn a_few_tokens_take_one_entry_each() {
+        let store = MemoryStore::new();
+        store.save(&key("a"), token("v", 10)).await;
+        store.save(&key("a"), token("w", 11)).await;
+        store.save(&key("b"), token("x", 10)).await;
+        store.with(|m| match m {
+            Entries::Few(entries) => {
+                assert_eq!(
+                    entries.len(),
+                    2,
+                    "a replaced token takes no entry of its own"
+                );
+                assert_eq!(entries.capacity(), 2, "grown one entry at a time");
+            }
+            Entries::Many(_) => panic!("two tokens belong in the vector"),
+        });
     }
 }

@@ -66,22 +66,25 @@ impl Lifecycle {
 pub(crate) enum Now {
     /// This instant, read from the cache's clock.
     At(Timestamp),
-    /// The flags that runtime timers set when the refresh and expiry instants pass (real-time
-    /// clocks only), so a cached read needs no clock read.
+    /// The flags that the timer thread sets when the refresh and expiry instants pass
+    /// (real-time clocks only), so a cached read needs no clock read.
     ByTimers,
 }
 
+/// The fields a cached read touches come first (`repr(C)` keeps that order), beside the `Arc`
+/// counts it updates, so the read costs one cache line.
 #[derive(Debug)]
+#[repr(C)]
 pub(crate) struct TokenData {
+    uses_left: AtomicU32,
+    /// Set by the timer thread when `refresh_at` passes (real-time clocks only).
+    pub(crate) due_flag: AtomicBool,
+    /// Set by the timer thread when `expires_at` passes (real-time clocks only).
+    pub(crate) expired_flag: AtomicBool,
     pub(crate) value: SecretString,
     pub(crate) issued_at: Timestamp,
     pub(crate) expires_at: Timestamp,
     pub(crate) refresh_at: Timestamp,
-    uses_left: AtomicU32,
-    /// Set by a runtime timer when `refresh_at` passes (real-time clocks only).
-    pub(crate) due_flag: AtomicBool,
-    /// Set by a runtime timer when `expires_at` passes (real-time clocks only).
-    pub(crate) expired_flag: AtomicBool,
 }
 
 impl TokenData {
