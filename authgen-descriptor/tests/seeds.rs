@@ -492,7 +492,7 @@ fn snapshots_of_every_seed_descriptor() {
 
 #[test]
 fn checked_in_descriptors_are_up_to_date() {
-    let plan = parse::plan(&specs()).expect("specs readable");
+    let plan = parse::plan(&parse::Layout::under(&specs())).expect("specs readable");
     // Discovered, not counted: adding a provider folder keeps this test green.
     let providers = parse::provider::discover_providers(&specs()).expect("specs readable");
     assert!(!providers.is_empty());
@@ -502,7 +502,7 @@ fn checked_in_descriptors_are_up_to_date() {
         "a descriptor and an embeddable source per provider"
     );
     assert_eq!(
-        plan.problems(&specs()),
+        plan.problems(&parse::Layout::under(&specs())),
         Vec::<String>::new(),
         "run `cargo xtask regen`"
     );
@@ -526,8 +526,8 @@ fn editing_a_page_makes_check_name_the_stale_descriptor() {
         .expect("manifest")
         .replace("\"get_service_ticket\"", "\"get_service_ticket_v2\"");
     std::fs::write(&manifest, edited).expect("write");
-    let plan = parse::plan(&specs_copy).expect("plan");
-    let problems = plan.problems(&specs_copy);
+    let plan = parse::plan(&parse::Layout::under(&specs_copy)).expect("plan");
+    let problems = plan.problems(&parse::Layout::under(&specs_copy));
     let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(
         problems,

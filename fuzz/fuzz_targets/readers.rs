@@ -3,7 +3,19 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const EXTENSIONS: [Option<&str>; 6] = [Some("md"), Some("mdx"), Some("html"), Some("json"), Some("txt"), None];
+const EXTENSIONS: [Option<&str>; 11] = [
+    Some("md"),
+    Some("mdx"),
+    Some("html"),
+    Some("json"),
+    Some("txt"),
+    Some("adoc"),
+    Some("rst"),
+    Some("wiki"),
+    Some("org"),
+    Some("apib"),
+    None,
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((first, rest)) = data.split_first() else { return };

@@ -16,6 +16,6 @@ pub mod vocab;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use provider::{
-    Output, Plan, ProviderBuild, build_provider, describe_pages, describe_text, discover_providers,
-    plan,
+    Layout, Output, Plan, ProviderBuild, build_provider, describe_pages, describe_text,
+    discover_in, discover_providers, plan,
 };

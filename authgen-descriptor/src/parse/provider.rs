@@ -16,6 +16,51 @@ pub const DESCRIPTORS: &str = "descriptors";
 /// The folder (beside `specs/`) holding the embeddable generated Rust.
 pub const GENERATED: &str = "generated";
 
+/// Where a project keeps its pages and where `regen` writes: the one place that knows the
+/// layout. The default, [`Layout::under`], is this repository's: `specs/<provider>/` pages,
+/// `specs/descriptors/<provider>.json`, `generated/<provider>.rs` beside `specs/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The folder of provider folders.
+    pub specs: PathBuf,
+    /// Where descriptors are written (a folder inside `specs` is skipped as a provider).
+    pub descriptors: PathBuf,
+    /// Where embeddable Rust is written; `None` writes none (projects that use the macro only).
+    pub generated: Option<PathBuf>,
+    /// The folder paths are shown relative to (and generated headers name the descriptor from).
+    pub root: PathBuf,
+}
+
+impl Layout {
+    /// The default layout around a `specs` folder.
+    pub fn under(specs: &Path) -> Self {
+        let root = specs.parent().unwrap_or(specs).to_path_buf();
+        Self {
+            specs: specs.to_path_buf(),
+            descriptors: specs.join(DESCRIPTORS),
+            generated: Some(root.join(GENERATED)),
+            root,
+        }
+    }
+
+    /// The descriptor file of a provider.
+    pub fn descriptor_path(&self, provider: &str) -> PathBuf {
+        self.descriptors.join(format!("{provider}.json"))
+    }
+
+    /// The embeddable Rust file of a provider, if the layout writes them.
+    pub fn generated_path(&self, provider: &str) -> Option<PathBuf> {
+        self.generated
+            .as_ref()
+            .map(|g| g.join(format!("{provider}.rs")))
+    }
+
+    /// A path as shown to the user: relative to the root when inside it, `/`-separated.
+    pub fn display(&self, path: &Path) -> String {
+        display(path, Some(&self.root))
+    }
+}
+
 /// The outcome of building one provider.
 #[derive(Debug)]
 pub struct ProviderBuild {
@@ -46,12 +91,18 @@ impl ProviderBuild {
 
 /// Provider folders under `specs/` (every folder but `descriptors/`), sorted.
 pub fn discover_providers(specs: &Path) -> std::io::Result<Vec<PathBuf>> {
+    discover_in(&Layout::under(specs))
+}
+
+/// Provider folders of a layout: every folder of `specs` but the descriptors folder, sorted.
+pub fn discover_in(layout: &Layout) -> std::io::Result<Vec<PathBuf>> {
+    let specs = &layout.specs;
     let mut dirs = Vec::new();
     for entry in std::fs::read_dir(specs)? {
         let entry = entry?;
         let name = entry.file_name();
         if entry.file_type()?.is_dir()
-            && name != DESCRIPTORS
+            && entry.path() != layout.descriptors
             && !name.to_string_lossy().starts_with('.')
         {
             dirs.push(entry.path());
@@ -555,28 +606,24 @@ pub struct Plan {
 }
 
 /// Builds every provider under `specs` and lays out the descriptor files.
-pub fn plan(specs: &Path) -> std::io::Result<Plan> {
+pub fn plan(layout: &Layout) -> std::io::Result<Plan> {
+    let specs = &layout.specs;
     let mut plan = Plan::default();
-    for dir in discover_providers(specs)? {
+    for dir in discover_in(layout)? {
         let build = build_provider(specs, &dir);
         if let Some(descriptor) = &build.descriptor {
+            let descriptor_file = layout.descriptor_path(&descriptor.provider);
             plan.files.push(Output {
-                path: specs
-                    .join(DESCRIPTORS)
-                    .join(format!("{}.json", descriptor.provider)),
+                path: descriptor_file.clone(),
                 content: descriptor.to_json(),
                 from: descriptor.pages.clone(),
             });
             #[cfg(feature = "codegen")]
-            {
-                let descriptor_path = format!("specs/{DESCRIPTORS}/{}.json", descriptor.provider);
+            if let Some(generated) = layout.generated_path(&descriptor.provider) {
+                let descriptor_path = layout.display(&descriptor_file);
                 match crate::codegen::embedded_file(descriptor, &descriptor_path) {
                     Ok(content) => plan.files.push(Output {
-                        path: specs
-                            .parent()
-                            .unwrap_or(specs)
-                            .join(GENERATED)
-                            .join(format!("{}.rs", descriptor.provider)),
+                        path: generated,
                         content,
                         from: vec![descriptor_path],
                     }),
@@ -597,12 +644,33 @@ pub fn plan(specs: &Path) -> std::io::Result<Plan> {
 }
 
 impl Plan {
-    /// What `check` reports: files that differ from the plan or are missing, descriptors no
-    /// provider produces, and page errors. Empty when everything is up to date.
-    pub fn problems(&self, specs: &Path) -> Vec<String> {
+    /// Descriptors (`*.json` in the descriptors folder) and generated files (`*.rs` in the
+    /// generated folder) that no provider produces any more, sorted.
+    pub fn orphans(&self, layout: &Layout) -> Vec<PathBuf> {
+        let mut orphans = Vec::new();
+        let folders = [
+            Some((&layout.descriptors, "json")),
+            layout.generated.as_ref().map(|g| (g, "rs")),
+        ];
+        for (folder, extension) in folders.into_iter().flatten() {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            orphans.extend(entries.flatten().map(|e| e.path()).filter(|p| {
+                p.extension().is_some_and(|e| e == extension)
+                    && !self.files.iter().any(|o| o.path == *p)
+            }));
+        }
+        orphans.sort();
+        orphans
+    }
+
+    /// What `check` reports: files that differ from the plan or are missing, files no provider
+    /// produces, and page errors. Empty when everything is up to date.
+    pub fn problems(&self, layout: &Layout) -> Vec<String> {
         let mut problems = Vec::new();
         for output in &self.files {
-            let name = display(&output.path, specs.parent());
+            let name = layout.display(&output.path);
             match std::fs::read_to_string(&output.path) {
                 Ok(existing) if existing == output.content => {}
                 Ok(_) => problems.push(format!(
@@ -615,19 +683,11 @@ impl Plan {
                 )),
             }
         }
-        if let Ok(entries) = std::fs::read_dir(specs.join(DESCRIPTORS)) {
-            let mut orphans: Vec<PathBuf> = entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| !self.files.iter().any(|o| o.path == *p))
-                .collect();
-            orphans.sort();
-            for path in orphans {
-                problems.push(format!(
-                    "not produced by any provider (delete it): {}",
-                    display(&path, specs.parent())
-                ));
-            }
+        for path in self.orphans(layout) {
+            problems.push(format!(
+                "not produced by any provider (regen removes it): {}",
+                layout.display(&path)
+            ));
         }
         for build in &self.builds {
             problems.extend(

@@ -1,10 +1,10 @@
-//! `cargo xtask try PAGE...`: describe pages and run each token endpoint end to end — against
+//! `try PAGE...`: describe pages and run each token endpoint end to end — against
 //! the fake built from the same descriptor (made-up credentials), or against a server the user
 //! names (`--base-url`, credentials by `--set`) — printing the request as sent (secrets
 //! redacted), the token (a prefix) and its expiry, then a documented error decoded as its code.
 //! Every failing step is named, and the exit code says whether all passed.
 //!
-//! `cargo xtask serve --spec FILE.json` serves one descriptor with the same fake.
+//! `serve --spec FILE.json` serves one descriptor with the same fake.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -357,7 +357,7 @@ fn print_request(spec: &EndpointSpec, base_url: &str, credentials: &Params) {
     }
 }
 
-/// `cargo xtask serve --spec FILE.json`: the fake of one descriptor, until stopped.
+/// `serve --spec FILE.json`: the fake of one descriptor, until stopped.
 pub fn serve_spec(path: &Path, port: u16) -> Result<(), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;

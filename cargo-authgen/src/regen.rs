@@ -3,11 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use authgen_descriptor::parse::{self, Severity};
+use authgen_descriptor::parse::{self, Layout, Severity};
 
-/// Writes every planned file whose content changed; prints diagnostics and a summary table.
-pub fn regen(specs: &Path, quiet: bool) -> Result<ExitCode, String> {
-    let plan = parse::plan(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
+/// Writes every planned file whose content changed and removes descriptors and generated files
+/// no provider produces any more; prints diagnostics and a summary table.
+pub fn regen(layout: &Layout, quiet: bool) -> Result<ExitCode, String> {
+    let plan =
+        parse::plan(layout).map_err(|e| format!("cannot read {}: {e}", layout.specs.display()))?;
     // Atomic: with any error, nothing is written (a half-regenerated tree would mix old and new
     // descriptors, or drop a manifest's override silently).
     if plan.builds.iter().any(|b| b.count(Severity::Error) > 0) {
@@ -29,10 +31,25 @@ pub fn regen(specs: &Path, quiet: bool) -> Result<ExitCode, String> {
         eprintln!("wrote {}", relative(path));
         written += 1;
     }
+    let mut removed = 0;
+    for orphan in plan.orphans(layout) {
+        std::fs::remove_file(&orphan)
+            .map_err(|e| format!("cannot remove {}: {e}", orphan.display()))?;
+        eprintln!(
+            "removed {} (no provider produces it any more)",
+            layout.display(&orphan)
+        );
+        removed += 1;
+    }
     let failed = report(&plan.builds, quiet);
     eprintln!(
-        "{written} file(s) written, {} unchanged",
-        plan.files.len() - written
+        "{written} file(s) written, {} unchanged{}",
+        plan.files.len() - written,
+        if removed > 0 {
+            format!(", {removed} removed")
+        } else {
+            String::new()
+        }
     );
     Ok(if failed {
         ExitCode::FAILURE
@@ -41,10 +58,12 @@ pub fn regen(specs: &Path, quiet: bool) -> Result<ExitCode, String> {
     })
 }
 
-/// Compares the planned files with the checked-in ones.
-pub fn check(specs: &Path) -> Result<ExitCode, String> {
-    let plan = parse::plan(specs).map_err(|e| format!("cannot read {}: {e}", specs.display()))?;
-    let problems = plan.problems(specs);
+/// Compares the planned files with the checked-in ones; `program` is the command to suggest
+/// (`cargo authgen`, `cargo xtask`).
+pub fn check(layout: &Layout, program: &str) -> Result<ExitCode, String> {
+    let plan =
+        parse::plan(layout).map_err(|e| format!("cannot read {}: {e}", layout.specs.display()))?;
+    let problems = plan.problems(layout);
     if problems.is_empty() {
         eprintln!("check: {} generated file(s) up to date", plan.files.len());
         return Ok(ExitCode::SUCCESS);
@@ -52,7 +71,7 @@ pub fn check(specs: &Path) -> Result<ExitCode, String> {
     for p in &problems {
         eprintln!("{p}");
     }
-    eprintln!("check failed: run `cargo xtask regen` and commit the result");
+    eprintln!("check failed: run `{program} regen` and commit the result");
     Ok(ExitCode::FAILURE)
 }
 

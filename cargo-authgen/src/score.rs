@@ -73,7 +73,7 @@ pub fn score(
     };
     if let Some(file) = write_floor {
         let mut text = String::from(
-            "# Facts found per corpus page: `cargo xtask score --check-floor` fails below these.\n# Raise with `cargo xtask score --write-floor corpus/FLOOR` after an improvement.\n",
+            "# Facts found per corpus page: `score --check-floor` fails below these.\n# Raise with `score --write-floor corpus/FLOOR` after an improvement.\n",
         );
         for (page, s) in &all {
             text.push_str(&format!("{} {}\n", name(page), s.score.got));
