@@ -228,7 +228,7 @@ impl Client {
         for p in spec.params {
             let value = match p.role {
                 Role::Constant(literal) => {
-                    std::borrow::Cow::Owned(ParamValue::Json(literal.to_json()))
+                    std::borrow::Cow::Owned(ParamValue::from(literal.to_json()))
                 }
                 Role::ClientAuth => continue,
                 Role::Credential | Role::PerCall | Role::FilledFrom(_) => {

@@ -43,8 +43,8 @@ pub use redis_store::{RedisStore, RedisStoreBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use session::{Session, SessionBuilder};
 pub use spec::EndpointSpec;
-pub use store::{CacheKey, Lease, MemoryStore, StoredToken, TokenStore};
-pub use token::Token;
+pub use store::{CacheKey, Lease, MemoryStore, NoStore, StoredToken, TokenStore};
+pub use token::{Lifecycle, Token};
 
 /// `#[token_endpoint(spec = "...")]`: see the `auth-derive` crate.
 #[cfg(feature = "derive")]

@@ -11,8 +11,9 @@ pub enum ParamValue {
     /// A secret (client secret, token): redacted in `Debug`.
     Secret(SecretString),
     /// A typed value (number, boolean, array, object): sent as JSON in a JSON body, as its text
-    /// (`true`, `42`, compact JSON) anywhere else.
-    Json(serde_json::Value),
+    /// (`true`, `42`, compact JSON) anywhere else. Boxed: most values are text, and a session
+    /// keeps one slot per credential (the tenants bench counts every byte).
+    Json(Box<serde_json::Value>),
 }
 
 impl ParamValue {
@@ -21,8 +22,10 @@ impl ParamValue {
         match self {
             ParamValue::Text(t) => t.into(),
             ParamValue::Secret(s) => s.expose_secret().into(),
-            ParamValue::Json(serde_json::Value::String(s)) => s.into(),
-            ParamValue::Json(v) => v.to_string().into(),
+            ParamValue::Json(v) => match v.as_ref() {
+                serde_json::Value::String(s) => s.into(),
+                other => other.to_string().into(),
+            },
         }
     }
 
@@ -31,7 +34,7 @@ impl ParamValue {
         match self {
             ParamValue::Text(t) => t.clone().into(),
             ParamValue::Secret(s) => s.expose_secret().into(),
-            ParamValue::Json(v) => v.clone(),
+            ParamValue::Json(v) => v.as_ref().clone(),
         }
     }
 }
@@ -66,13 +69,13 @@ impl From<SecretString> for ParamValue {
 
 impl From<serde_json::Value> for ParamValue {
     fn from(value: serde_json::Value) -> Self {
-        ParamValue::Json(value)
+        ParamValue::Json(Box::new(value))
     }
 }
 
 impl From<Vec<serde_json::Value>> for ParamValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
-        ParamValue::Json(value.into())
+        ParamValue::Json(Box::new(value.into()))
     }
 }
 
@@ -80,7 +83,7 @@ macro_rules! typed_from {
     ($($ty:ty),*) => {$(
         impl From<$ty> for ParamValue {
             fn from(value: $ty) -> Self {
-                ParamValue::Json(value.into())
+                ParamValue::Json(Box::new(value.into()))
             }
         }
     )*};
@@ -155,6 +158,11 @@ impl Params {
                 ParamValue::Text(_) | ParamValue::Json(_) => None,
             })
             .collect()
+    }
+
+    /// Frees spare capacity (a session keeps its credentials for its whole life).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
     }
 
     /// Merges `other` over `self`.

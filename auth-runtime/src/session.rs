@@ -15,7 +15,7 @@ use crate::error::{At, Error};
 use crate::expiry::expires_at;
 use crate::params::{ParamValue, Params};
 use crate::spec::{EndpointSpec, Location, Presentation, Role, lookup};
-use crate::store::{BoxFuture, CacheKey, MemoryStore, TokenStore};
+use crate::store::{BoxFuture, CacheKey, NoStore, TokenStore};
 use crate::token::Token;
 
 struct Inner {
@@ -70,7 +70,9 @@ impl SessionBuilder {
         self
     }
 
-    /// Where tokens are shared (default: in memory).
+    /// Where tokens are shared with other sessions and processes: a shared
+    /// [`MemoryStore`](crate::MemoryStore) or a Redis store. By default nothing is shared; each
+    /// token cache keeps its own token.
     pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.store = store;
         self
@@ -108,12 +110,13 @@ impl SessionBuilder {
             specs,
             environment,
             base_url,
-            credentials,
+            mut credentials,
             clock,
             store,
             policy,
             fingerprint_key,
         } = self;
+        credentials.shrink_to_fit();
         Ok(Session(Arc::new_cyclic(|weak: &Weak<Inner>| {
             let caches = specs
                 .iter()
@@ -157,6 +160,15 @@ impl SessionBuilder {
     }
 }
 
+/// The clock sessions use unless given one: one for the process, not one allocation per session.
+static SYSTEM_CLOCK: std::sync::LazyLock<Arc<dyn Clock>> =
+    std::sync::LazyLock::new(|| Arc::new(SystemClock));
+
+/// The store sessions use unless given one: none, shared by all. Each token cache keeps its own
+/// token; a store only matters when caches should share tokens (a shared `MemoryStore`, Redis).
+static NO_STORE: std::sync::LazyLock<Arc<dyn TokenStore>> =
+    std::sync::LazyLock::new(|| Arc::new(NoStore));
+
 /// The key of the HMAC that fingerprints secrets in cache keys when the session sets none. It
 /// only separates this use of SHA-256 from others; [`SessionBuilder::fingerprint_key`] sets a
 /// private one (every instance of a fleet must then share it).
@@ -182,7 +194,7 @@ fn subject(spec: &EndpointSpec, credentials: &Params, fingerprint_key: &[u8]) ->
         .chain(basic.map(|name| (name, false, Role::Credential)));
     for (name, secret, role) in names {
         let value = match role {
-            Role::Constant(literal) => ParamValue::Json(literal.to_json()),
+            Role::Constant(literal) => ParamValue::from(literal.to_json()),
             _ => match credentials.get(name) {
                 Some(value) => value.clone(),
                 None => continue,
@@ -238,8 +250,8 @@ impl Session {
             environment: environment.into(),
             base_url: base_url.into(),
             credentials: Params::new(),
-            clock: Arc::new(SystemClock),
-            store: Arc::new(MemoryStore::new()),
+            clock: Arc::clone(&SYSTEM_CLOCK),
+            store: Arc::clone(&NO_STORE),
             policy: CachePolicy::default(),
             fingerprint_key: DEFAULT_FINGERPRINT_KEY.to_vec(),
         }

@@ -262,7 +262,7 @@ fn typed(value: Value, secret: bool) -> ParamValue {
     match value {
         Value::String(s) if secret => ParamValue::Secret(SecretString::from(s)),
         Value::String(s) => ParamValue::Text(s),
-        other => ParamValue::Json(other),
+        other => ParamValue::from(other),
     }
 }
 
