@@ -25,11 +25,12 @@ pub fn expand(attr_tokens: TokenStream, item_tokens: TokenStream) -> TokenStream
         return fallback::expand(
             &item,
             errors.unwrap_or_else(|| syn::Error::new_spanned(&item.ident, "missing `spec`")),
+            &[],
         );
     };
     let (descriptor, path) = match load(spec) {
         Ok(found) => found,
-        Err(e) => {
+        Err((e, stubs)) => {
             let all = match errors {
                 Some(mut all) => {
                     all.combine(e);
@@ -37,7 +38,7 @@ pub fn expand(attr_tokens: TokenStream, item_tokens: TokenStream) -> TokenStream
                 }
                 None => e,
             };
-            return fallback::expand(&item, all);
+            return fallback::expand(&item, all, &stubs);
         }
     };
     for endpoint in options.endpoints.iter().flatten() {
@@ -101,42 +102,97 @@ fn check_endpoint(
     }
 }
 
-/// Reads the descriptor: relative to `CARGO_MANIFEST_DIR`, else to the nearest parent folder
-/// that has it (so a workspace member can name `specs/...` at the workspace root), else to
-/// `AUTHGEN_SPEC_DIR` (for crates built outside the source tree, such as trybuild's under a
-/// shared `CARGO_TARGET_DIR`; this workspace sets it in `.cargo/config.toml`).
-fn load(spec: &syn::LitStr) -> Result<(Descriptor, PathBuf), syn::Error> {
+/// Reads the descriptor: relative to `CARGO_MANIFEST_DIR`, else to the enclosing workspace's
+/// root (so a workspace member can name `specs/...` at the root), else to `AUTHGEN_SPEC_DIR` (for crates built outside the source tree, such as trybuild's under a
+/// shared `CARGO_TARGET_DIR`; this workspace sets it in `.cargo/config.toml`). On failure the
+/// error says every path tried and the nearest existing descriptor, and hands back what it
+/// could still learn of the endpoints, for the fallback's stubs.
+fn load(spec: &syn::LitStr) -> Result<(Descriptor, PathBuf), (syn::Error, Vec<fallback::Stub>)> {
     let relative = spec.value();
     let base = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_default();
-    let extra = std::env::var_os("AUTHGEN_SPEC_DIR").map(PathBuf::from);
-    let found = base
-        .ancestors()
-        .chain(extra.as_deref())
-        .map(|dir| dir.join(&relative))
-        .find(|p| p.is_file());
-    let Some(path) = found else {
-        return Err(syn::Error::new(
-            spec.span(),
-            format!(
-                "cannot find descriptor `{relative}` (looked in CARGO_MANIFEST_DIR, its parents and AUTHGEN_SPEC_DIR): run `cargo xtask regen`"
+    let extra = std::env::var_os("AUTHGEN_SPEC_DIR")
+        .map(PathBuf::from)
+        .filter(|p| !p.as_os_str().is_empty());
+    let mut folders: Vec<&std::path::Path> = vec![&base];
+    let workspace = workspace_root(&base);
+    folders.extend(workspace.as_deref().filter(|w| *w != base));
+    folders.extend(extra.as_deref());
+    let mut tried: Vec<PathBuf> = Vec::new();
+    for path in folders.iter().map(|dir| dir.join(&relative)) {
+        if !tried.contains(&path) {
+            tried.push(path);
+        }
+    }
+    let Some(path) = tried.iter().find(|p| p.is_file()).cloned() else {
+        let hint = nearest_descriptor(&relative, &tried)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        let looked: Vec<String> = tried.iter().map(|p| p.display().to_string()).collect();
+        return Err((
+            syn::Error::new(
+                spec.span(),
+                format!(
+                    "cannot find descriptor `{relative}`{hint}: descriptors are written by `cargo authgen regen`, and `spec` is relative to the crate, the workspace root or AUTHGEN_SPEC_DIR; looked at {}",
+                    looked.join(", ")
+                ),
             ),
+            Vec::new(),
         ));
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        syn::Error::new(
-            spec.span(),
-            format!("cannot read descriptor `{relative}`: {e}"),
+        (
+            syn::Error::new(
+                spec.span(),
+                format!("cannot read descriptor `{relative}`: {e}"),
+            ),
+            Vec::new(),
         )
     })?;
     let descriptor = Descriptor::from_json(&text).map_err(|e| {
-        syn::Error::new(
-            spec.span(),
-            format!("`{relative}`: {e}: run `cargo xtask regen`"),
+        (
+            syn::Error::new(
+                spec.span(),
+                format!(
+                    "`{relative}`: {e}: fix the page or its manifest and run `cargo authgen regen`"
+                ),
+            ),
+            fallback::stubs(&text),
         )
     })?;
     Ok((descriptor, path))
+}
+
+/// The nearest folder above the crate whose `Cargo.toml` declares a `[workspace]`.
+fn workspace_root(crate_dir: &std::path::Path) -> Option<PathBuf> {
+    crate_dir
+        .ancestors()
+        .skip(1)
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(PathBuf::from)
+}
+
+/// The existing descriptor nearest to a misspelt one, as the user would write it.
+fn nearest_descriptor(relative: &str, tried: &[PathBuf]) -> Option<String> {
+    let wanted = std::path::Path::new(relative);
+    let folder = wanted.parent()?;
+    let name = wanted.file_name()?.to_str()?;
+    let mut existing: Vec<String> = tried
+        .iter()
+        .filter_map(|p| std::fs::read_dir(p.parent()?).ok())
+        .flat_map(|entries| entries.flatten())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    existing.sort();
+    existing.dedup();
+    let names: Vec<&str> = existing.iter().map(String::as_str).collect();
+    let near = valid::nearest(name, &names)?;
+    Some(folder.join(near).display().to_string())
 }
 
 /// A renamed method must be a name generated code can take: an identifier, no keyword, no name
