@@ -21,6 +21,22 @@ impl std::fmt::Display for At {
 }
 
 /// What can go wrong calling a provider.
+///
+/// ```no_run
+/// # async fn demo(session: &auth_runtime::Session) {
+/// use auth_runtime::Error;
+///
+/// match session.token("get_access_token").await {
+///     Ok(token) => println!("token {}", token.display_prefix()),
+///     Err(e @ Error::Provider { .. }) => {
+///         // A documented code carries its meaning; `is_retryable` says whether to try later.
+///         println!("{e}: documented as {:?}", e.documented().map(|d| d.variant));
+///     }
+///     Err(e) if e.is_retryable() => println!("try again later: {e}"),
+///     Err(e) => println!("giving up: {e}"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -91,6 +91,17 @@ macro_rules! typed_from {
 typed_from!(bool, i64, f64);
 
 /// Parameters for a call: wire name → value.
+///
+/// ```
+/// use auth_runtime::{Params, SecretString};
+///
+/// let params = Params::new()
+///     .text("appid", "wx123")
+///     .secret("secret", SecretString::from("s3cr3t"))
+///     .value("force_refresh", false);
+/// assert!(params.contains("force_refresh"));
+/// assert!(!format!("{params:?}").contains("s3cr3t"));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Params {
     entries: Vec<(&'static str, ParamValue)>,

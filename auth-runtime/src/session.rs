@@ -88,6 +88,25 @@ impl SessionBuilder {
     }
 
     /// Refresh and backoff settings.
+    ///
+    /// ```no_run
+    /// # fn demo(builder: auth_runtime::SessionBuilder) -> Result<auth_runtime::Session, auth_runtime::Error> {
+    /// use auth_runtime::{CachePolicy, RefreshPolicy};
+    /// use jiff::SignedDuration;
+    ///
+    /// let policy = CachePolicy {
+    ///     // Refresh 10 minutes before expiry (or at 80 % of the lifetime, whichever is first).
+    ///     refresh: RefreshPolicy {
+    ///         before_expiry: SignedDuration::from_mins(10),
+    ///         ..RefreshPolicy::default()
+    ///     },
+    ///     // Give up on one fetch, retries included, after 5 s.
+    ///     fetch_deadline: std::time::Duration::from_secs(5),
+    ///     ..CachePolicy::default()
+    /// };
+    /// let session = builder.policy(policy).build()?;
+    /// # Ok(session) }
+    /// ```
     pub fn policy(mut self, policy: CachePolicy) -> Self {
         self.policy = policy;
         self
@@ -237,7 +256,23 @@ pub(crate) fn authorization_value(token: &str, scheme: &str) -> String {
 }
 
 impl Session {
-    /// Starts a session on `base_url` for the endpoints of one provider.
+    /// Starts a session on `base_url` for the endpoints of one provider. Generated clients call
+    /// it through `<Provider>::session_builder`; a descriptor loaded at run time works too.
+    ///
+    /// ```no_run
+    /// # fn demo(descriptor: &authgen_descriptor::Descriptor) -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::{Client, Params, SecretString, Session};
+    ///
+    /// let specs = auth_runtime::dynamic::specs(descriptor);
+    /// let session = Session::builder(Client::with_defaults()?, specs, "prod", "https://api.example.com")
+    ///     .credentials(
+    ///         Params::new()
+    ///             .text("appid", "wx123")
+    ///             .secret("secret", SecretString::from("…")),
+    ///     )
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(
         client: Client,
         specs: &'static [&'static EndpointSpec],
@@ -287,6 +322,13 @@ impl Session {
     }
 
     /// A cached token of a token endpoint (fetched, with its own dependencies, when needed).
+    ///
+    /// ```no_run
+    /// # async fn demo(session: &auth_runtime::Session) -> Result<(), auth_runtime::Error> {
+    /// let token = session.token("get_access_token").await?;
+    /// println!("{} expires at {}", token.display_prefix(), token.expires_at());
+    /// # Ok(()) }
+    /// ```
     pub async fn token(&self, endpoint: &str) -> Result<Token, Error> {
         self.cache_or_error(endpoint)?.get().await
     }
@@ -311,6 +353,18 @@ impl Session {
     /// whose code the provider documents as an invalid token), the token is invalidated (compare
     /// before invalidate) and the request sent once more. The body is read (up to the client's
     /// body limit) to look for that code, then handed back in the response.
+    ///
+    /// ```no_run
+    /// # async fn demo(session: &auth_runtime::Session) -> Result<(), Box<dyn std::error::Error>> {
+    /// // The token of `get_token` goes where the descriptor says: `Authorization: Bearer …`,
+    /// // a custom header, or `?access_token=…`.
+    /// let url = "https://api.example.com/v1/orders?page=1";
+    /// let response = session
+    ///     .send_authorized("get_token", |http| http.get(url))
+    ///     .await?;
+    /// let orders: serde_json::Value = response.json().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_authorized(
         &self,
         token_endpoint: &str,

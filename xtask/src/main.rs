@@ -35,7 +35,7 @@ enum Command {
     /// The main job's showcase: fake providers in-process, the generated clients fetching,
     /// caching, refreshing and recovering (no network, no credentials).
     Demo,
-    /// Benchmark: build time of a crate with N #[token_endpoint] structs vs the embedded source.
+    /// Benchmark: build time of a crate with N `#[token_endpoint]` structs vs the embedded source.
     BenchBuild {
         /// How many client structs each crate declares.
         #[arg(long, default_value_t = 100)]

@@ -103,8 +103,8 @@ impl FieldType {
         }
     }
 
-    /// The fix for a field declared with another type, in words (`is an optional boolean:
-    /// declare it as `Option<bool>``).
+    /// The fix for a field declared with another type, in words ("is an optional boolean:
+    /// declare it as `Option<bool>`").
     pub fn advice(self) -> String {
         let what = self.base.what();
         let described = match (self.base, self.optional) {

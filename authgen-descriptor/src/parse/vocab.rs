@@ -455,7 +455,7 @@ const TOKEN_OPERATION_WORDS: &[&str] = &[
 /// `/connections`).
 const TOKEN_OPERATION_SEGMENTS: &[&str] = &["connect", "identity", "sts"];
 
-/// Whether a path names a token operation (see [`TOKEN_OPERATION_WORDS`]).
+/// Whether a path names a token operation (its vocabulary of token words).
 pub fn names_token_operation(path: &str) -> bool {
     let lower = path.to_lowercase();
     TOKEN_OPERATION_WORDS.iter().any(|w| lower.contains(w))
