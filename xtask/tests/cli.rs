@@ -251,3 +251,31 @@ fn manifest_names_that_generated_code_cannot_take_are_refused() {
         assert!(!specs.join("descriptors").exists(), "{name}");
     }
 }
+
+#[test]
+fn an_unknown_column_warning_can_be_acknowledged_in_the_manifest() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    for (name, manifest, warned) in [
+        ("plain", "provider = \"plain\"\n", true),
+        (
+            "acknowledged",
+            "provider = \"acknowledged\"\nignored_columns = [\"处理建议\"]\n",
+            false,
+        ),
+    ] {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("columns-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let specs = dir.join("specs");
+        std::fs::create_dir_all(specs.join(name)).unwrap();
+        std::fs::copy(
+            root.join("specs/wechat/stable-token.md"),
+            specs.join(name).join("stable-token.md"),
+        )
+        .unwrap();
+        std::fs::write(specs.join(name).join("manifest.toml"), manifest).unwrap();
+        let out = xtask(&["regen", "--specs", specs.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: {stderr}");
+        assert_eq!(stderr.contains("`处理建议`"), warned, "{name}: {stderr}");
+    }
+}

@@ -22,6 +22,9 @@ pub struct Diagnostic {
     pub source: Source,
     /// What is wrong and, where possible, what was expected.
     pub message: String,
+    /// What the warning is about, for the manifest to acknowledge it (`column:处理建议` is
+    /// silenced by `ignored_columns = ["处理建议"]`); empty for warnings that must be settled.
+    pub subjects: Vec<String>,
 }
 
 impl Diagnostic {
@@ -34,6 +37,7 @@ impl Diagnostic {
                 line,
             },
             message: message.into(),
+            subjects: Vec::new(),
         }
     }
 
@@ -43,7 +47,14 @@ impl Diagnostic {
             severity: Severity::Warning,
             source,
             message: message.into(),
+            subjects: Vec::new(),
         }
+    }
+
+    /// The same diagnostic, about `subjects` (see [`Diagnostic::subjects`]).
+    pub fn about(mut self, subjects: Vec<String>) -> Self {
+        self.subjects = subjects;
+        self
     }
 
     /// Whether this is an error.

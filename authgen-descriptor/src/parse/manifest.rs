@@ -7,6 +7,7 @@
 //! token_invalidates_previous = false   # does a new fetch revoke the old token?
 //!
 //! retryable_codes = ["-1"]             # transient codes ("system busy"): retried like a 5xx
+//! ignored_columns = ["处理建议"]        # unknown table columns acknowledged: no warning
 //!
 //! [base_urls]                          # added to every endpoint that lacks the environment
 //! prod = "https://etc.example.com"
@@ -43,6 +44,10 @@ pub struct Manifest {
     /// Base URLs by environment, added where a page gives none for that environment.
     #[serde(default)]
     pub base_urls: BTreeMap<String, Spanned<String>>,
+    /// Table columns the readers do not know and the page may keep (`处理建议`): their warning
+    /// is acknowledged and no longer printed.
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
     /// Documented codes that are transient (`-1`, "system busy"): the runtime retries them a
     /// bounded number of times, like a 5xx.
     #[serde(default)]

@@ -534,6 +534,18 @@ fn assemble(
             None
         }
     };
+    // Warnings the manifest acknowledges (every subject listed) are not printed.
+    if let Some(m) = manifest {
+        let acknowledged: Vec<String> = m
+            .manifest
+            .ignored_columns
+            .iter()
+            .map(|c| format!("column:{c}"))
+            .collect();
+        diagnostics.retain(|d| {
+            d.subjects.is_empty() || !d.subjects.iter().all(|s| acknowledged.contains(s))
+        });
+    }
     diagnostics.sort_by(|a, b| a.source.cmp(&b.source));
     ProviderBuild {
         name,

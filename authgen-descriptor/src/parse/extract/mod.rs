@@ -285,13 +285,16 @@ fn warn_unknown_headers(page: &Page<'_>, diagnostics: &mut Vec<Diagnostic>) {
                 .map(|(h, _)| h)
                 .collect();
             if !unknown.is_empty() {
-                diagnostics.push(Diagnostic::warning(
-                    page.source(table.line),
-                    format!(
-                        "table column(s) {} are not known to any reader and were ignored (known: 参数/名称/Name, 类型/Type, 是否必填/Required, 最大长度, 描述/备注/Description, 示例/Example, 请求地址/URL, 请求方式/Method, 环境, ...)",
-                        unknown.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                ));
+                diagnostics.push(
+                    Diagnostic::warning(
+                        page.source(table.line),
+                        format!(
+                            "table column(s) {} are not known to any reader and were ignored (known: 参数/名称/Name, 类型/Type, 是否必填/Required, 最大长度, 描述/备注/Description, 示例/Example, 请求地址/URL, 请求方式/Method, 环境, ...; list them in the manifest's `ignored_columns` to acknowledge)",
+                            unknown.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .about(unknown.iter().map(|h| format!("column:{h}")).collect()),
+                );
             }
         }
     }
