@@ -3,12 +3,14 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `anyweb`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Anyweb {
     /// Sent as `appid`.
     pub appid: ::std::string::String,
     /// Sent as `secret`.
     pub secret: ::auth_runtime::SecretString,
 }
+#[allow(dead_code)]
 impl Anyweb {
     /// A client on the `prod` environment (`https://api.anyweb.cc`) with the default HTTP settings.
     pub fn prod(self) -> ::std::result::Result<AnywebClient, ::auth_runtime::Error> {
@@ -51,9 +53,11 @@ impl Anyweb {
 }
 /// Client for `anyweb`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct AnywebClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl AnywebClient {
     /// `POST /service/serviceToken`: the `service_token` endpoint as the runtime executes it.
     pub const SERVICE_TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -140,6 +144,7 @@ impl AnywebClient {
 /// The `data` object.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct AnywebServiceTokenResponseData {
     /// 换取到的 \`serviceToken\`
     /// Wire name `serviceToken`; documented at `anyweb/service-token.mdx:39`.
@@ -153,6 +158,7 @@ pub struct AnywebServiceTokenResponseData {
 /// The response of `POST /service/serviceToken`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct AnywebServiceTokenResponse {
     /// Wire name `code`; documented at `anyweb/service-token.mdx:44`.
     #[serde(default)]
@@ -166,10 +172,12 @@ pub struct AnywebServiceTokenResponse {
 }
 /// The error codes `POST /service/serviceToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum AnywebServiceTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl AnywebServiceTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

@@ -3,12 +3,14 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `appauth`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Appauth {
     /// Sent as `appId`.
     pub app_id: ::std::string::String,
     /// Sent as `appSecret`.
     pub app_secret: ::auth_runtime::SecretString,
 }
+#[allow(dead_code)]
 impl Appauth {
     /// A session builder with this client's endpoints and these credentials, for custom
     /// HTTP settings, clocks and stores; finish with `build()` and `from_session`.
@@ -45,9 +47,11 @@ impl Appauth {
 }
 /// Client for `appauth`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct AppauthClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl AppauthClient {
     /// `GET /auth/getAccessToken`: the `get_access_token` endpoint as the runtime executes it.
     pub const GET_ACCESS_TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -220,6 +224,7 @@ impl AppauthClient {
 /// The `result` object.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct AppauthGetAccessTokenResponseResult {
     /// 访问凭证
     /// Wire name `accessToken`; documented at `appauth/access-token.md:37`.
@@ -237,6 +242,7 @@ pub struct AppauthGetAccessTokenResponseResult {
 /// The response of `GET /auth/getAccessToken`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct AppauthGetAccessTokenResponse {
     /// 编码
     /// Wire name `code`; documented at `appauth/access-token.md:37`.
@@ -258,6 +264,7 @@ pub struct AppauthGetAccessTokenResponse {
 /// The response of `GET /auth/hello`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct AppauthHelloResponse {
     /// 编码
     /// Wire name `code`; documented at `appauth/access-token.md:79`.
@@ -278,10 +285,12 @@ pub struct AppauthHelloResponse {
 }
 /// The error codes `GET /auth/getAccessToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum AppauthGetAccessTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl AppauthGetAccessTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
@@ -317,10 +326,12 @@ impl AppauthGetAccessTokenError {
 }
 /// The error codes `GET /auth/hello` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum AppauthHelloError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl AppauthHelloError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

@@ -3,12 +3,14 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `coupang`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Coupang {
     /// Sent as `app_id`.
     pub app_id: ::std::string::String,
     /// Sent as `app_secret`.
     pub app_secret: ::auth_runtime::SecretString,
 }
+#[allow(dead_code)]
 impl Coupang {
     /// A client on the `test` environment (`https://coupang.blsct.com`) with the default HTTP settings.
     pub fn test(self) -> ::std::result::Result<CoupangClient, ::auth_runtime::Error> {
@@ -55,9 +57,11 @@ impl Coupang {
 }
 /// Client for `coupang`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct CoupangClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl CoupangClient {
     /// `POST /oauth/token/get`: the `get_token` endpoint as the runtime executes it.
     pub const GET_TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -173,6 +177,7 @@ impl CoupangClient {
 /// The response of `POST /oauth/token/get`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct CoupangGetTokenResponse {
     /// 内部应用id
     /// Wire name `appId`; documented at `coupang/token.md:22`.
@@ -197,6 +202,7 @@ pub struct CoupangGetTokenResponse {
 }
 /// The error codes `POST /oauth/token/get` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum CoupangGetTokenError {
     /// `400`: 错误请求
     BadRequest,
@@ -209,6 +215,7 @@ pub enum CoupangGetTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl CoupangGetTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

@@ -3,6 +3,7 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `ebaas`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Ebaas {
     /// Sent as `client_id`.
     pub client_id: ::std::string::String,
@@ -11,6 +12,7 @@ pub struct Ebaas {
     /// Sent as `token`.
     pub token: ::auth_runtime::SecretString,
 }
+#[allow(dead_code)]
 impl Ebaas {
     /// A client on the `dev` environment (`https://dev-etc.ebaas.com`) with the default HTTP settings.
     pub fn dev(self) -> ::std::result::Result<EbaasClient, ::auth_runtime::Error> {
@@ -66,9 +68,11 @@ impl Ebaas {
 }
 /// Client for `ebaas`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct EbaasClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl EbaasClient {
     /// `GET /oauth/getAccessToken`: the `get_access_token` endpoint as the runtime executes it.
     pub const GET_ACCESS_TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -260,6 +264,7 @@ impl EbaasClient {
 /// The `data` object.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct EbaasGetAccessTokenResponseData {
     /// access\_token，有效期为2小时
     /// Wire name `access_token`; documented at `ebaas/get-access-token.json#__html:75`.
@@ -273,6 +278,7 @@ pub struct EbaasGetAccessTokenResponseData {
 /// The response of `GET /oauth/getAccessToken`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct EbaasGetAccessTokenResponse {
     /// Wire name `request_id`; documented at `ebaas/get-access-token.json#__html:94`.
     #[serde(default)]
@@ -290,6 +296,7 @@ pub struct EbaasGetAccessTokenResponse {
 /// The `data` object.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct EbaasGetServiceTicketResponseData {
     /// service\_ticket的有效期
     /// Wire name `expired`; documented at `ebaas/get-service-ticket.md:39`.
@@ -307,6 +314,7 @@ pub struct EbaasGetServiceTicketResponseData {
 /// The response of `POST /oauth/getServiceTicket`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct EbaasGetServiceTicketResponse {
     /// Wire name `request_id`; documented at `ebaas/get-service-ticket.md:46`.
     #[serde(default)]
@@ -323,6 +331,7 @@ pub struct EbaasGetServiceTicketResponse {
 }
 /// The error codes `GET /oauth/getAccessToken` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum EbaasGetAccessTokenError {
     /// `403006`: client\_id不正确
     InvalidClientId,
@@ -331,6 +340,7 @@ pub enum EbaasGetAccessTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl EbaasGetAccessTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
@@ -378,6 +388,7 @@ impl EbaasGetAccessTokenError {
 }
 /// The error codes `POST /oauth/getServiceTicket` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum EbaasGetServiceTicketError {
     /// `400`: 参数\[access\_token\]不能为空
     MissingParameter,
@@ -388,6 +399,7 @@ pub enum EbaasGetServiceTicketError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl EbaasGetServiceTicketError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

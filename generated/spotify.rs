@@ -3,12 +3,14 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `spotify`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Spotify {
     /// Sent as `client_id`.
     pub client_id: ::std::string::String,
     /// Sent as `client_secret`.
     pub client_secret: ::auth_runtime::SecretString,
 }
+#[allow(dead_code)]
 impl Spotify {
     /// A client on the `prod` environment (`https://accounts.spotify.com`) with the default HTTP settings.
     pub fn prod(self) -> ::std::result::Result<SpotifyClient, ::auth_runtime::Error> {
@@ -56,9 +58,11 @@ impl Spotify {
 }
 /// Client for `spotify`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct SpotifyClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl SpotifyClient {
     /// `POST /api/token`: the `token` endpoint as the runtime executes it.
     pub const TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -254,6 +258,7 @@ impl SpotifyClient {
 /// The response of `POST /api/token`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct SpotifyTokenResponse {
     /// An access token to send in later calls to Spotify Web API services.
     /// Wire name `access_token`; documented at `spotify/client-credentials.md:54`.
@@ -269,6 +274,7 @@ pub struct SpotifyTokenResponse {
     pub expires_in: ::core::option::Option<i64>,
 }
 /// Per-call parameters of `GET /v1/artists/{id}`.
+#[allow(dead_code)]
 pub struct SpotifyArtistsRequest {
     /// `id`, sent in the path.
     /// The Spotify ID of the artist (path).
@@ -277,9 +283,11 @@ pub struct SpotifyArtistsRequest {
 /// The response of `GET /v1/artists/{id}`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct SpotifyArtistsResponse {}
 /// The error codes `POST /api/token` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum SpotifyTokenError {
     /// `invalid_request`: The request is malformed: a required parameter is missing or repeated, or an unsupported value was sent.
     MissingParameter,
@@ -292,6 +300,7 @@ pub enum SpotifyTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl SpotifyTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
@@ -359,6 +368,7 @@ impl SpotifyTokenError {
 }
 /// The error codes `GET /v1/artists/{id}` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum SpotifyArtistsError {
     /// `401`: Bad or expired token. Request a new token with the client credentials and retry.
     InvalidToken,
@@ -369,6 +379,7 @@ pub enum SpotifyArtistsError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl SpotifyArtistsError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

@@ -3,6 +3,7 @@
 // Depends only on `auth-runtime` and `serde`.
 
 /// Credentials for `wechat`: turn them into a client with an environment constructor or `with_base_url`.
+#[allow(dead_code)]
 pub struct Wechat {
     /// Sent as `appid`.
     pub appid: ::std::string::String,
@@ -11,6 +12,7 @@ pub struct Wechat {
     /// Sent as `force_refresh`.
     pub force_refresh: ::core::option::Option<bool>,
 }
+#[allow(dead_code)]
 impl Wechat {
     /// A client on the `prod` environment (`https://api.weixin.qq.com`) with the default HTTP settings.
     pub fn prod(self) -> ::std::result::Result<WechatClient, ::auth_runtime::Error> {
@@ -54,9 +56,11 @@ impl Wechat {
 }
 /// Client for `wechat`: one method per endpoint; token endpoints also have a cached `<endpoint>_cached()`.
 #[derive(Clone, Debug)]
+#[allow(dead_code)]
 pub struct WechatClient {
     session: ::auth_runtime::Session,
 }
+#[allow(dead_code)]
 impl WechatClient {
     /// `POST /cgi-bin/stable_token`: the `stable_token` endpoint as the runtime executes it.
     pub const STABLE_TOKEN: ::auth_runtime::spec::EndpointSpec = ::auth_runtime::spec::EndpointSpec {
@@ -332,6 +336,7 @@ impl WechatClient {
 /// The response of `POST /cgi-bin/stable_token`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct WechatStableTokenResponse {
     /// 获取到的接口调用凭据
     /// Wire name `access_token`; documented at `wechat/stable-token.md:40`.
@@ -345,6 +350,7 @@ pub struct WechatStableTokenResponse {
 /// The response of `GET /cgi-bin/getcallbackip`.
 #[derive(Debug, ::auth_runtime::serde::Deserialize)]
 #[serde(crate = "::auth_runtime::serde")]
+#[allow(dead_code)]
 pub struct WechatGetcallbackipResponse {
     /// 微信推送服务器 IP 地址列表
     /// Wire name `ip_list`; documented at `wechat/stable-token.md:164`.
@@ -363,6 +369,7 @@ pub struct WechatGetcallbackipResponse {
 }
 /// The error codes `POST /cgi-bin/stable_token` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum WechatStableTokenError {
     /// `40125`: invalid appsecret, rid: 6650a1b2-3c4d5e6f-7a8b9c0d
     InvalidClientSecret,
@@ -393,6 +400,7 @@ pub enum WechatStableTokenError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl WechatStableTokenError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {
@@ -497,6 +505,7 @@ impl WechatStableTokenError {
 }
 /// The error codes `GET /cgi-bin/getcallbackip` documents; `Other` keeps any code it does not list.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(dead_code)]
 pub enum WechatGetcallbackipError {
     /// `40001`: access\_token 无效或不是最新的，请重新获取后再调用
     InvalidToken,
@@ -511,6 +520,7 @@ pub enum WechatGetcallbackipError {
     /// A code the documentation does not list.
     Other(::std::string::String),
 }
+#[allow(dead_code)]
 impl WechatGetcallbackipError {
     /// The variant for a code as the provider sends it.
     pub fn from_code(code: &str) -> Self {

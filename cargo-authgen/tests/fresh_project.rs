@@ -1,7 +1,9 @@
 //! A new user's path, outside this workspace: install `cargo-authgen` into a temporary root,
 //! create a project in the system temp folder with one page, run `cargo authgen regen`, `check`
 //! and `list`, then build a binary that uses the macro on the new descriptor and `auth-runtime`
-//! by path, and run it: it fetches a token from the fake built from the same descriptor.
+//! by path, and also includes the embeddable file regen wrote (unused: a binary crate must not
+//! warn about dead code), under `-D warnings`, and run it: it fetches a token from the fake built
+//! from the same descriptor.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::path::{Path, PathBuf};
@@ -63,7 +65,7 @@ fn a_fresh_project_outside_the_workspace_regenerates_builds_and_fetches() {
         project.join("Cargo.toml"),
         format!(
             "[package]\nname = \"fresh\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [package.metadata.authgen]\ngenerated = false\n\n\
+             [package.metadata.authgen]\ngenerated = \"src/generated\"\n\n\
              [dependencies]\nauth-runtime = {{ path = {}, features = [\"derive\"] }}\n\
              authgen-descriptor = {{ path = {} }}\nfake-providers = {{ path = {} }}\n\
              tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n\n[workspace]\n",
@@ -77,6 +79,11 @@ fn a_fresh_project_outside_the_workspace_regenerates_builds_and_fetches() {
     std::fs::write(
         project.join("src/main.rs"),
         r#"use auth_runtime::SecretString;
+
+/// The embeddable route: the same client as plain Rust, unused here.
+mod embedded {
+    include!("generated/wechat.rs");
+}
 
 #[auth_runtime::token_endpoint(spec = "specs/descriptors/wechat.json")]
 pub struct Wechat {
@@ -118,8 +125,8 @@ async fn main() {
         "{stderr}"
     );
     assert!(
-        !project.join("generated").exists(),
-        "generated = false writes no embeddable Rust"
+        project.join("src/generated/wechat.rs").is_file(),
+        "the configured folder holds the embeddable Rust"
     );
     run(authgen(&["check"]), "cargo authgen check");
     let out = run(authgen(&["list"]), "cargo authgen list");
@@ -135,6 +142,7 @@ async fn main() {
         .args(["run", "--offline", "--quiet"])
         .current_dir(&project)
         .env("CARGO_TARGET_DIR", target.join("project-build"))
+        .env("RUSTFLAGS", "-D warnings")
         .env_remove("AUTHGEN_SPEC_DIR");
     let out = run(build, "cargo run in the fresh project");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -129,9 +129,9 @@ pub fn credential_struct(descriptor: &Descriptor, options: &Options) -> TokenStr
         quote! { #doc pub #field: #ty }
     });
     if options.credentials.is_empty() {
-        quote! { #doc pub struct #name; }
+        quote! { #doc #[allow(dead_code)] pub struct #name; }
     } else {
-        quote! { #doc pub struct #name { #(#fields,)* } }
+        quote! { #doc #[allow(dead_code)] pub struct #name { #(#fields,)* } }
     }
 }
 
@@ -171,7 +171,10 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
     )]);
     let into_params = credential_params(options);
 
+    // In a binary crate every generated item the program does not call would be `dead_code`:
+    // the generated API is a library's, whatever crate holds it.
     quote! {
+        #[allow(dead_code)]
         impl #name {
             #constructors
 
@@ -190,10 +193,12 @@ pub fn provider_items(descriptor: &Descriptor, options: &Options) -> TokenStream
 
         #client_doc
         #[derive(Clone, Debug)]
+        #[allow(dead_code)]
         pub struct #client {
             session: ::auth_runtime::Session,
         }
 
+        #[allow(dead_code)]
         impl #client {
             #(#consts)*
 

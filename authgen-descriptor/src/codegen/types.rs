@@ -47,7 +47,7 @@ pub fn endpoint_types(prefix: &str, e: &Endpoint, options: &Options) -> TokenStr
                 quote!(#doc pub #field: #ty)
             });
             let doc = docs::doc_attrs(&[format!("Per-call parameters of {}.", method_path(e))]);
-            quote! { #doc pub struct #name { #(#fields,)* } }
+            quote! { #doc #[allow(dead_code)] pub struct #name { #(#fields,)* } }
         })
     };
     let token_path = e.token.as_ref().map(|t| t.path.as_str());
@@ -113,6 +113,7 @@ fn object_struct(
         #doc
         #[derive(Debug, ::auth_runtime::serde::Deserialize)]
         #[serde(crate = "::auth_runtime::serde")]
+        #[allow(dead_code)]
         pub struct #name { #(#members,)* }
     });
 }
@@ -190,12 +191,14 @@ pub fn error_enum(prefix: &str, e: &Endpoint) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq)]
+        #[allow(dead_code)]
         pub enum #name {
             #( #docs_v #variants, )*
             /// A code the documentation does not list.
             Other(::std::string::String),
         }
 
+        #[allow(dead_code)]
         impl #name {
             /// The variant for a code as the provider sends it.
             pub fn from_code(code: &str) -> Self {
