@@ -483,10 +483,6 @@ fn snapshots_of_every_seed_descriptor() {
             format!("described_{name}"),
             format!("{}\n{}", report.join("\n"), descriptor(&build).to_json())
         );
-        insta::assert_snapshot!(
-            format!("specs_{name}"),
-            descriptor(&with_manifest(name)).to_json()
-        );
     }
 }
 
