@@ -535,6 +535,10 @@ impl TokenSource for EndpointSource {
             })?;
             let session = Session(inner);
             let credentials = session.0.credentials.clone();
+            // One clock frame per fetch: a relative lifetime (`expires_in`) counts from the
+            // request's start, the moment the cache dates the token from, never from the answer's
+            // arrival (a token cannot outlive start + lifetime, however slow the answer).
+            let now = session.0.clock.now();
             let (client, base_url) = (&session.0.client, session.0.base_url.as_str());
             let reply = session
                 .with_fresh_tokens(self.spec, credentials, |params| async move {
@@ -567,7 +571,6 @@ impl TokenSource for EndpointSource {
                     },
                 })?;
             let body = &reply.body;
-            let now = session.0.clock.now();
             let expires = expires_at(self.spec, body, value, now).map_err(|e| Error::Mismatch {
                 at,
                 reason: e.to_string(),
