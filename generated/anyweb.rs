@@ -132,7 +132,7 @@ impl AnywebClient {
     ) -> ::std::result::Result<AnywebServiceTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::SERVICE_TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::SERVICE_TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::SERVICE_TOKEN, body)
     }
     /// The `anyweb.service_token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn service_token_cached(

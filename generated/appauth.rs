@@ -203,7 +203,7 @@ impl AppauthClient {
     ) -> ::std::result::Result<AppauthGetAccessTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::GET_ACCESS_TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::GET_ACCESS_TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::GET_ACCESS_TOKEN, body)
     }
     /// The `appauth.get_access_token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn get_access_token_cached(
@@ -218,7 +218,7 @@ impl AppauthClient {
     ) -> ::std::result::Result<AppauthHelloResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::HELLO, &params).await?;
-        ::auth_runtime::decode(&Self::HELLO, body)
+        ::auth_runtime::__private::decode(&Self::HELLO, body)
     }
 }
 /// The `result` object.

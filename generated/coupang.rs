@@ -165,7 +165,7 @@ impl CoupangClient {
     ) -> ::std::result::Result<CoupangGetTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::GET_TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::GET_TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::GET_TOKEN, body)
     }
     /// The `coupang.get_token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn get_token_cached(

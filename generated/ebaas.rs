@@ -237,7 +237,7 @@ impl EbaasClient {
     ) -> ::std::result::Result<EbaasGetAccessTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::GET_ACCESS_TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::GET_ACCESS_TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::GET_ACCESS_TOKEN, body)
     }
     /// The `ebaas.get_access_token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn get_access_token_cached(
@@ -252,7 +252,7 @@ impl EbaasClient {
     ) -> ::std::result::Result<EbaasGetServiceTicketResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::GET_SERVICE_TICKET, &params).await?;
-        ::auth_runtime::decode(&Self::GET_SERVICE_TICKET, body)
+        ::auth_runtime::__private::decode(&Self::GET_SERVICE_TICKET, body)
     }
     /// The `ebaas.get_service_ticket` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn get_service_ticket_cached(

@@ -230,7 +230,7 @@ impl SpotifyClient {
     ) -> ::std::result::Result<SpotifyTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::TOKEN, body)
     }
     /// The `spotify.token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn token_cached(
@@ -252,7 +252,7 @@ impl SpotifyClient {
         let mut params = ::auth_runtime::Params::new();
         params.set("id", ::auth_runtime::ParamValue::from(request.id));
         let body = self.session.call(&Self::ARTISTS, &params).await?;
-        ::auth_runtime::decode(&Self::ARTISTS, body)
+        ::auth_runtime::__private::decode(&Self::ARTISTS, body)
     }
 }
 /// The response of `POST /api/token`.

@@ -312,7 +312,7 @@ impl WechatClient {
     ) -> ::std::result::Result<WechatStableTokenResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::STABLE_TOKEN, &params).await?;
-        ::auth_runtime::decode(&Self::STABLE_TOKEN, body)
+        ::auth_runtime::__private::decode(&Self::STABLE_TOKEN, body)
     }
     /// The `wechat.stable_token` token from the cache: fetched once however many tasks ask, refreshed early, invalidated and refetched when rejected.
     pub async fn stable_token_cached(
@@ -330,7 +330,7 @@ impl WechatClient {
     ) -> ::std::result::Result<WechatGetcallbackipResponse, ::auth_runtime::Error> {
         let params = ::auth_runtime::Params::new();
         let body = self.session.call(&Self::GETCALLBACKIP, &params).await?;
-        ::auth_runtime::decode(&Self::GETCALLBACKIP, body)
+        ::auth_runtime::__private::decode(&Self::GETCALLBACKIP, body)
     }
 }
 /// The response of `POST /cgi-bin/stable_token`.

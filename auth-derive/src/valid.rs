@@ -64,6 +64,11 @@ pub fn credentials(
                 &field.ty,
                 format!("`{name}` {}", candidate.ty.advice()),
             ));
+            // Still a credential, so the methods keep their signatures; never read.
+            out.push(Credential {
+                sent: false,
+                ..candidate.clone()
+            });
             continue;
         }
         out.push(candidate.clone());

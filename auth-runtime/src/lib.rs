@@ -55,17 +55,24 @@ pub use serde;
 /// Re-exported for generated response fields of free-form JSON.
 pub use serde_json;
 
-/// Decodes a successful body into a generated response type; a mismatch is [`Error::Mismatch`].
-pub fn decode<T: serde::de::DeserializeOwned>(
-    spec: &'static EndpointSpec,
-    body: serde_json::Value,
-) -> Result<T, Error> {
-    serde_json::from_value(body).map_err(|e| Error::Mismatch {
-        at: At {
-            provider: spec.provider,
-            endpoint: spec.name,
-        },
-        // serde's message may quote the offending value: keep it short and token-free.
-        reason: error::redacted_excerpt(e.to_string().as_bytes(), &[]),
-    })
+/// What generated code calls and users do not: not part of the API, may change at any time.
+#[doc(hidden)]
+pub mod __private {
+    use crate::error::{self, At, Error};
+    use crate::spec::EndpointSpec;
+
+    /// Decodes a successful body into a generated response type; a mismatch is [`Error::Mismatch`].
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        spec: &'static EndpointSpec,
+        body: serde_json::Value,
+    ) -> Result<T, Error> {
+        serde_json::from_value(body).map_err(|e| Error::Mismatch {
+            at: At {
+                provider: spec.provider,
+                endpoint: spec.name,
+            },
+            // serde's message may quote the offending value: keep it short and token-free.
+            reason: error::redacted_excerpt(e.to_string().as_bytes(), &[]),
+        })
+    }
 }

@@ -33,6 +33,10 @@ pub struct Credential {
     pub wire: String,
     /// The field's type ([`field_type`]).
     pub ty: FieldType,
+    /// Whether generated code sends the field. The macro clears it for a field declared with
+    /// the wrong type: the field stays a credential (the methods keep their signatures, so the
+    /// one error is not followed by one per use) but is not read (which would be a second error).
+    pub sent: bool,
 }
 
 /// What to generate.
@@ -81,6 +85,7 @@ fn user_values(descriptor: &Descriptor, keep: impl Fn(&Role) -> bool) -> Vec<Cre
                 field: field.to_owned(),
                 wire: wire.to_owned(),
                 ty,
+                sent: true,
             });
         }
     };
@@ -227,7 +232,7 @@ fn credential_params(options: &Options) -> TokenStream {
     if options.credentials.is_empty() {
         return quote!(::auth_runtime::Params::new());
     }
-    let sets = options.credentials.iter().map(|c| {
+    let sets = options.credentials.iter().filter(|c| c.sent).map(|c| {
         let field = Ident::new(&c.field, Span::call_site());
         fields::set_value(c.ty, &c.wire, quote!(self.#field))
     });
@@ -322,7 +327,7 @@ fn client_method(descriptor: &Descriptor, e: &Endpoint, options: &Options) -> To
             let #mutability params = ::auth_runtime::Params::new();
             #sets
             let body = self.session.call(&Self::#const_name, &params).await?;
-            ::auth_runtime::decode(&Self::#const_name, body)
+            ::auth_runtime::__private::decode(&Self::#const_name, body)
         }
     };
     let cached = (e.issues_token() && request_params.is_empty()).then(|| {
