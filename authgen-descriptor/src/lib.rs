@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod model;
+pub mod openapi;
 #[cfg(feature = "parse")]
 pub mod parse;
 #[cfg(feature = "parse")]

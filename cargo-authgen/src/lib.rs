@@ -10,7 +10,8 @@
 //! - `try`: each token endpoint end to end, against the fake built from the same descriptor or
 //!   a given server;
 //! - `serve --spec FILE.json`: that fake, in the foreground;
-//! - `list`: providers, endpoints, which issue tokens and what they need.
+//! - `list`: providers, endpoints, which issue tokens and what they need;
+//! - `openapi`: descriptors as OpenAPI 3.1 documents.
 //!
 //! Where pages live and where files go is found by [`config::find`] (`authgen.toml`,
 //! `[package.metadata.authgen]`, or the defaults).
@@ -18,6 +19,7 @@
 
 pub mod config;
 pub mod list;
+pub mod openapi;
 pub mod regen;
 pub mod score;
 pub mod try_page;
@@ -97,6 +99,15 @@ pub enum Command {
     /// List the descriptors: providers, endpoints, methods, paths, which endpoints issue tokens
     /// and what each needs.
     List,
+    /// Export descriptors as OpenAPI 3.1 documents (JSON), with `x-authgen-*` extensions for
+    /// what OpenAPI cannot say; reading one back gives the same descriptor.
+    Openapi {
+        /// One provider (default: every descriptor).
+        provider: Option<String>,
+        /// Where to write `<provider>.json` (default: the specs folder's `openapi/`).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs a command on a project's layout; `program` is how the user invoked it (`cargo authgen`),
@@ -142,5 +153,8 @@ pub fn run(command: Command, layout: &Layout, program: &str) -> Result<ExitCode,
             "`{program} serve` needs `--spec FILE.json`: the descriptor to serve"
         )),
         Command::List => list::list(layout),
+        Command::Openapi { provider, out } => {
+            openapi::export(layout, provider.as_deref(), out.as_deref())
+        }
     }
 }

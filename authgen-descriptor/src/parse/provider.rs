@@ -29,6 +29,9 @@ pub struct Layout {
     pub generated: Option<PathBuf>,
     /// The folder paths are shown relative to (and generated headers name the descriptor from).
     pub root: PathBuf,
+    /// Where `openapi` writes the OpenAPI documents (a folder inside `specs` is skipped as a
+    /// provider).
+    pub openapi: PathBuf,
 }
 
 impl Layout {
@@ -39,6 +42,7 @@ impl Layout {
             specs: specs.to_path_buf(),
             descriptors: specs.join(DESCRIPTORS),
             generated: Some(root.join(GENERATED)),
+            openapi: specs.join("openapi"),
             root,
         }
     }
@@ -103,6 +107,7 @@ pub fn discover_in(layout: &Layout) -> std::io::Result<Vec<PathBuf>> {
         let name = entry.file_name();
         if entry.file_type()?.is_dir()
             && entry.path() != layout.descriptors
+            && entry.path() != layout.openapi
             && !name.to_string_lossy().starts_with('.')
         {
             dirs.push(entry.path());
