@@ -37,7 +37,7 @@ fn every_corpus_descriptor_survives_the_round_trip() {
     let mut seen = 0;
     for entry in std::fs::read_dir(root().join("corpus/pages")).unwrap() {
         let path = entry.unwrap().path();
-        for build in authgen_descriptor::parse::describe_pages(&[path.clone()]) {
+        for build in authgen_descriptor::parse::describe_pages(std::slice::from_ref(&path)) {
             if let Some(descriptor) = build.descriptor {
                 round_trip(&descriptor, &path.display().to_string());
                 seen += 1;
