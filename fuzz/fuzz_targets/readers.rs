@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const EXTENSIONS: [Option<&str>; 11] = [
+const EXTENSIONS: [Option<&str>; 12] = [
     Some("md"),
     Some("mdx"),
     Some("html"),
@@ -14,6 +14,7 @@ const EXTENSIONS: [Option<&str>; 11] = [
     Some("wiki"),
     Some("org"),
     Some("apib"),
+    Some("yaml"),
     None,
 ];
 

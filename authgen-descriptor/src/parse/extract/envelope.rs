@@ -547,6 +547,8 @@ fn error_codes(
                                 .map(|(_, v)| v)
                         })
                     })
+                    // RFC 6749: `{"error": "invalid_client", "error_description": …}`.
+                    .or_else(|| sample.get("error").filter(|v| v.is_string()))
                     .and_then(scalar_text);
                 let message = message_field
                     .and_then(|m| sample.get(m))

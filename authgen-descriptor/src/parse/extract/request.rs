@@ -727,6 +727,25 @@ fn choose_encoding(
             | Block::Item { text, line } => stated_encoding(text).map(|e| (e, *line)),
             _ => None,
         });
+    // A documented `Content-Type` header row names the encoding precisely (the parameters are
+    // read after the encoding, which decides their default location).
+    let header = range.clone().find_map(|i| {
+        let Block::Table(table) = &page.doc.blocks[i] else {
+            return None;
+        };
+        table.rows.iter().find_map(|row| {
+            let named = row.cells.first().is_some_and(|c| {
+                c.trim()
+                    .trim_matches('`')
+                    .eq_ignore_ascii_case("content-type")
+            });
+            named
+                .then(|| row.cells.iter().skip(1).find_map(|c| media_encoding(c)))
+                .flatten()
+                .map(|e| (e, row.line))
+        })
+    });
+    let stated = header.or(stated);
     if endpoint.method == Method::Get {
         return Encoding::Query;
     }
@@ -846,6 +865,20 @@ fn sample_encoding(
 }
 
 /// "请使用 json 格式提交请求" → JSON.
+/// The encoding a media type names (`application/x-www-form-urlencoded` → form).
+fn media_encoding(text: &str) -> Option<Encoding> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("x-www-form-urlencoded") {
+        Some(Encoding::Form)
+    } else if lower.contains("multipart/form-data") {
+        Some(Encoding::Multipart)
+    } else if lower.contains("application/json") {
+        Some(Encoding::Json)
+    } else {
+        None
+    }
+}
+
 fn stated_encoding(text: &str) -> Option<Encoding> {
     // Every answer names one of these; most paragraphs name none.
     if !["json", "form", "multipart", "urlencoded"]

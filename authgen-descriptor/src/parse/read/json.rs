@@ -43,18 +43,26 @@ impl Reader for JsonReader {
                 format!("not JSON: {e}"),
             )
         })?;
-        let mut blocks = Vec::new();
-        if super::openapi::is_openapi(&value) {
-            blocks = super::openapi::blocks(&value);
-        } else {
-            walk(&value, None, 1, &mut blocks);
-        }
         Ok(Document {
             page: page.to_owned(),
             format: self.name(),
-            blocks,
+            blocks: blocks_of(&value),
         })
     }
+}
+
+/// The blocks of a structured document: an OpenAPI or Swagger document, a Postman collection,
+/// or any other JSON export, walked.
+pub(super) fn blocks_of(value: &Value) -> Vec<Block> {
+    if super::openapi::is_openapi(value) {
+        return super::openapi::blocks(value);
+    }
+    if super::postman::is_postman(value) {
+        return super::postman::blocks(value);
+    }
+    let mut blocks = Vec::new();
+    walk(value, None, 1, &mut blocks);
+    blocks
 }
 
 fn scalar(value: &Value) -> Option<String> {

@@ -9,7 +9,9 @@ mod json_html;
 mod markdown;
 mod mdx;
 mod openapi;
+mod postman;
 mod text;
+mod yaml;
 
 use super::blocks::Block;
 use super::diagnostics::Diagnostic;
@@ -39,6 +41,7 @@ pub trait Reader: Sync {
 pub static READERS: &[&dyn Reader] = &[
     &json_html::JsonHtmlReader,
     &json::JsonReader,
+    &yaml::YamlReader,
     &mdx::MdxReader,
     &html::HtmlReader,
     &markdown::MarkdownReader,

@@ -1,0 +1,299 @@
+//! Postman collections (v2.0/v2.1 JSON), turned into the blocks a human page would show: per
+//! request a heading, its description, a `METHOD URL` line (collection variables filled in), the
+//! client authentication, header, query and body tables, and each saved response as a labelled
+//! sample. The extractors then read them as they read any page.
+
+use serde_json::Value;
+
+use crate::parse::blocks::{Block, Row, Table};
+
+/// How deeply folders may nest before the walk stops (a hostile collection cannot recurse far).
+const MAX_FOLDER_DEPTH: usize = 32;
+
+/// Whether a JSON value is a Postman collection.
+pub fn is_postman(value: &Value) -> bool {
+    value
+        .pointer("/info/schema")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.contains("schema.getpostman.com"))
+        && value.get("item").is_some_and(Value::is_array)
+}
+
+/// The blocks of a collection.
+pub fn blocks(collection: &Value) -> Vec<Block> {
+    let mut out = Vec::new();
+    if let Some(name) = collection.pointer("/info/name").and_then(Value::as_str) {
+        out.push(Block::Heading {
+            level: 1,
+            text: name.to_owned(),
+            line: 1,
+        });
+    }
+    if let Some(description) = description(collection.pointer("/info/description")) {
+        out.extend(super::markdown::read_blocks(&description));
+    }
+    let variables: Vec<(String, String)> = collection
+        .get("variable")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| Some((v.get("key")?.as_str()?.to_owned(), scalar(v.get("value")?)?)))
+        .collect();
+    let inherited = collection.get("auth");
+    items(collection, &variables, inherited, 0, &mut out);
+    out
+}
+
+fn items(
+    parent: &Value,
+    variables: &[(String, String)],
+    auth: Option<&Value>,
+    depth: usize,
+    out: &mut Vec<Block>,
+) {
+    if depth > MAX_FOLDER_DEPTH {
+        return;
+    }
+    for item in parent
+        .get("item")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let auth = item.get("auth").or(auth);
+        if item.get("request").is_some() {
+            request(item, variables, auth, out);
+        } else {
+            if let Some(name) = item.get("name").and_then(Value::as_str) {
+                out.push(Block::Heading {
+                    level: 2,
+                    text: name.to_owned(),
+                    line: 1,
+                });
+            }
+            items(item, variables, auth, depth + 1, out);
+        }
+    }
+}
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A description: a string, or `{content, type}`.
+fn description(value: Option<&Value>) -> Option<String> {
+    let value = value?;
+    value
+        .as_str()
+        .or_else(|| value.get("content").and_then(Value::as_str))
+        .map(str::to_owned)
+        .filter(|d| !d.trim().is_empty())
+}
+
+/// `{{baseUrl}}/oauth/token` with the collection's variables filled in.
+fn fill(text: &str, variables: &[(String, String)]) -> String {
+    variables.iter().fold(text.to_owned(), |t, (k, v)| {
+        t.replace(&format!("{{{{{k}}}}}"), v)
+    })
+}
+
+fn table(label: &str, rows: Vec<Vec<String>>, out: &mut Vec<Block>) {
+    if rows.is_empty() {
+        return;
+    }
+    out.push(Block::Label {
+        text: label.to_owned(),
+        line: 1,
+    });
+    out.push(Block::Table(Table {
+        header: vec!["Name".into(), "Value".into(), "Description".into()],
+        rows: rows
+            .into_iter()
+            .map(|cells| Row {
+                cells,
+                depth: 0,
+                line: 1,
+            })
+            .collect(),
+        line: 1,
+    }));
+}
+
+/// `[{key, value, description, disabled}]` as table rows (disabled entries left out).
+fn key_values(list: Option<&Value>) -> Vec<Vec<String>> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.get("disabled").and_then(Value::as_bool).unwrap_or(false))
+        .filter_map(|e| {
+            Some(vec![
+                e.get("key")?.as_str()?.to_owned(),
+                e.get("value").and_then(scalar).unwrap_or_default(),
+                description(e.get("description")).unwrap_or_default(),
+            ])
+        })
+        .collect()
+}
+
+fn request(
+    item: &Value,
+    variables: &[(String, String)],
+    auth: Option<&Value>,
+    out: &mut Vec<Block>,
+) {
+    let request = &item["request"];
+    let auth = request.get("auth").or(auth);
+    out.push(Block::Heading {
+        level: 2,
+        text: item
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("Request")
+            .to_owned(),
+        line: 1,
+    });
+    if let Some(d) = description(request.get("description")) {
+        out.extend(super::markdown::read_blocks(&d));
+    }
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("GET")
+        .to_ascii_uppercase();
+    let url = match request.get("url") {
+        Some(Value::String(raw)) => raw.clone(),
+        Some(url) => url
+            .get("raw")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                let host = url
+                    .get("host")
+                    .and_then(Value::as_array)
+                    .map(|h| {
+                        h.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    })
+                    .unwrap_or_default();
+                let path = url
+                    .get("path")
+                    .and_then(Value::as_array)
+                    .map(|p| {
+                        p.iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .unwrap_or_default();
+                format!("{host}/{path}")
+            }),
+        None => String::new(),
+    };
+    let url = fill(&url, variables);
+    // Postman's `:id` path variables read as the `{id}` the readers know.
+    out.push(Block::Paragraph {
+        text: format!("{method} {url}"),
+        line: 1,
+    });
+    if let Some(auth) = auth {
+        match auth.get("type").and_then(Value::as_str) {
+            Some("basic") => {
+                let part = |key: &str| {
+                    auth.get("basic")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .find(|e| e.get("key").and_then(Value::as_str) == Some(key))
+                        .and_then(|e| e.get("value").and_then(Value::as_str))
+                        .map(|v| v.trim_matches(|c| c == '{' || c == '}').to_owned())
+                        .unwrap_or_else(|| key.to_owned())
+                };
+                out.push(Block::Paragraph {
+                    text: format!(
+                        "Client authentication: HTTP Basic, Authorization: Basic base64({}:{})",
+                        part("username"),
+                        part("password")
+                    ),
+                    line: 1,
+                });
+            }
+            Some("bearer") => out.push(Block::Paragraph {
+                text: "Authorization: Bearer {{access_token}}".to_owned(),
+                line: 1,
+            }),
+            _ => {}
+        }
+    }
+    table("Request headers", key_values(request.get("header")), out);
+    if let Some(url) = request.get("url").filter(|u| u.is_object()) {
+        table("Query parameters", key_values(url.get("query")), out);
+        table("Path parameters", key_values(url.get("variable")), out);
+    }
+    if let Some(body) = request.get("body") {
+        match body.get("mode").and_then(Value::as_str) {
+            Some("urlencoded") => table(
+                "Request body (application/x-www-form-urlencoded)",
+                key_values(body.get("urlencoded")),
+                out,
+            ),
+            Some("formdata") => table(
+                "Request body (multipart/form-data)",
+                key_values(body.get("formdata")),
+                out,
+            ),
+            Some("raw") => {
+                if let Some(raw) = body.get("raw").and_then(Value::as_str) {
+                    let lang = body
+                        .pointer("/options/raw/language")
+                        .and_then(Value::as_str)
+                        .unwrap_or("json");
+                    out.push(Block::Label {
+                        text: "Request body".to_owned(),
+                        line: 1,
+                    });
+                    out.push(Block::Code {
+                        lang: Some(lang.to_owned()),
+                        text: format!("{}\n", fill(raw, variables)),
+                        line: 1,
+                        text_line: 1,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for response in item
+        .get("response")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(body) = response.get("body").and_then(Value::as_str) else {
+            continue;
+        };
+        let code = response.get("code").and_then(Value::as_u64).unwrap_or(200);
+        let name = response.get("name").and_then(Value::as_str).unwrap_or("");
+        let label = if code >= 400 {
+            format!("Error response {code}: {name}")
+        } else {
+            format!("Response {code}: {name}")
+        };
+        out.push(Block::Label {
+            text: label,
+            line: 1,
+        });
+        out.push(Block::Code {
+            lang: Some("json".to_owned()),
+            text: format!("{body}\n"),
+            line: 1,
+            text_line: 1,
+        });
+    }
+}
