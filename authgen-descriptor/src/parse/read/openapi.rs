@@ -100,9 +100,57 @@ pub fn blocks(doc: &Value) -> Vec<Block> {
                     line,
                 }));
             }
+            out.extend(security(doc, op));
             parameters(doc, item.get("parameters"), op.get("parameters"), &mut out);
             request_body(doc, op, &mut out);
             responses(doc, op, &mut out);
+        }
+    }
+    out
+}
+
+/// The operation's security requirements (or the document's) as the sentences a page would
+/// write: `Authorization: Basic base64(client_id:client_secret)` for an HTTP Basic scheme,
+/// `Authorization: Bearer <token>` for a bearer one, `X-Token: <token>` or `?name=<token>` for
+/// an API key in a header or the query (OpenAPI 3 `components/securitySchemes`, Swagger 2
+/// `securityDefinitions`).
+fn security(doc: &Value, op: &Value) -> Vec<Block> {
+    let schemes = doc
+        .pointer("/components/securitySchemes")
+        .or_else(|| doc.get("securityDefinitions"));
+    let requirements = op.get("security").or_else(|| doc.get("security"));
+    let mut out = Vec::new();
+    for requirement in requirements.and_then(Value::as_array).into_iter().flatten() {
+        for name in requirement
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            let Some(scheme) = schemes.and_then(|s| s.get(name)) else {
+                continue;
+            };
+            let kind = scheme.get("type").and_then(Value::as_str).unwrap_or("");
+            let http = scheme.get("scheme").and_then(Value::as_str).unwrap_or("");
+            let key_name = scheme.get("name").and_then(Value::as_str).unwrap_or("");
+            let text = match (kind, http.to_ascii_lowercase().as_str()) {
+                ("http", "basic") | ("basic", _) => {
+                    "Client authentication: HTTP Basic, Authorization: Basic base64(client_id:client_secret)".to_owned()
+                }
+                ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
+                    "Send the token as Authorization: Bearer <access_token>".to_owned()
+                }
+                ("apiKey", _) => match scheme.get("in").and_then(Value::as_str) {
+                    Some("query") => format!("Send the token in the query: ?{key_name}=ACCESS_TOKEN"),
+                    Some("header") if key_name.eq_ignore_ascii_case("authorization") => {
+                        "Send the token as Authorization: Bearer <access_token>".to_owned()
+                    }
+                    Some("header") => format!("Send the token in the header {key_name}: <token>"),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            out.push(Block::Paragraph { text, line: 1 });
         }
     }
     out
