@@ -536,6 +536,25 @@ fn error_codes(
                 let Some(sample) = page.sample(index) else {
                     continue;
                 };
+                // An error object nested under `error` or as the first of `errors`
+                // (`{"errors": [{"code": 99, "message": …}]}`) holds its own code and message.
+                let nested = ["error", "errors"].iter().find_map(|k| {
+                    let v = sample.get(k)?;
+                    let v = v.get(0).unwrap_or(v);
+                    v.is_object().then_some(v)
+                });
+                let sample = match nested {
+                    Some(inner)
+                        if !CODE_NAMES.iter().any(|n| {
+                            sample
+                                .as_object()
+                                .is_some_and(|o| o.keys().any(|k| loose_eq(k, n)))
+                        }) =>
+                    {
+                        inner
+                    }
+                    _ => sample,
+                };
                 let code = code_field
                     .and_then(|c| sample.get(c))
                     .or_else(|| {

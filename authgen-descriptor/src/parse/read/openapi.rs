@@ -56,6 +56,10 @@ pub fn blocks(doc: &Value) -> Vec<Block> {
             line,
         });
     }
+    // The document's own description (Markdown): shared error codes, hosts, conventions.
+    if let Some(description) = doc.pointer("/info/description").and_then(Value::as_str) {
+        out.extend(super::markdown::read_blocks(description));
+    }
     let servers = servers(doc);
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return out;
@@ -102,6 +106,18 @@ pub fn blocks(doc: &Value) -> Vec<Block> {
             }
             out.extend(security(doc, op));
             parameters(doc, item.get("parameters"), op.get("parameters"), &mut out);
+            // Swagger 2 states the body's media type in `consumes` (per operation or for all).
+            if let Some(media) = op
+                .get("consumes")
+                .or_else(|| doc.get("consumes"))
+                .and_then(|c| c.get(0))
+                .and_then(Value::as_str)
+            {
+                out.push(Block::Paragraph {
+                    text: format!("Send the body as Content-Type: {media}"),
+                    line,
+                });
+            }
             request_body(doc, op, &mut out);
             responses(doc, op, &mut out);
         }
@@ -120,6 +136,19 @@ fn security(doc: &Value, op: &Value) -> Vec<Block> {
         .or_else(|| doc.get("securityDefinitions"));
     let requirements = op.get("security").or_else(|| doc.get("security"));
     let mut out = Vec::new();
+    // The headers and query parameters the schemes put on the request, as a page lists them.
+    let mut headers: Vec<Row> = Vec::new();
+    let mut query: Vec<Row> = Vec::new();
+    let row = |name: &str, description: &str| Row {
+        cells: vec![
+            name.to_owned(),
+            "string".to_owned(),
+            "true".to_owned(),
+            description.to_owned(),
+        ],
+        depth: 0,
+        line: 1,
+    };
     for requirement in requirements.and_then(Value::as_array).into_iter().flatten() {
         for name in requirement
             .as_object()
@@ -133,25 +162,59 @@ fn security(doc: &Value, op: &Value) -> Vec<Block> {
             let kind = scheme.get("type").and_then(Value::as_str).unwrap_or("");
             let http = scheme.get("scheme").and_then(Value::as_str).unwrap_or("");
             let key_name = scheme.get("name").and_then(Value::as_str).unwrap_or("");
+            let about = scheme
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             let text = match (kind, http.to_ascii_lowercase().as_str()) {
                 ("http", "basic") | ("basic", _) => {
-                    "Client authentication: HTTP Basic, Authorization: Basic base64(client_id:client_secret)".to_owned()
+                    let text = "Client authentication: HTTP Basic, Authorization: Basic base64(client_id:client_secret)";
+                    headers.push(row("Authorization", text));
+                    text.to_owned()
                 }
                 ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
-                    "Send the token as Authorization: Bearer <access_token>".to_owned()
+                    let text = "Send the token as Authorization: Bearer <access_token>";
+                    headers.push(row("Authorization", text));
+                    text.to_owned()
                 }
                 ("apiKey", _) => match scheme.get("in").and_then(Value::as_str) {
-                    Some("query") => format!("Send the token in the query: ?{key_name}=ACCESS_TOKEN"),
-                    Some("header") if key_name.eq_ignore_ascii_case("authorization") => {
-                        "Send the token as Authorization: Bearer <access_token>".to_owned()
+                    Some("query") => {
+                        query.push(row(key_name, about));
+                        format!("Send the token in the query: ?{key_name}=ACCESS_TOKEN")
                     }
-                    Some("header") => format!("Send the token in the header {key_name}: <token>"),
+                    Some("header") => {
+                        headers.push(row(key_name, about));
+                        if key_name.eq_ignore_ascii_case("authorization") {
+                            "Send the token as Authorization: Bearer <access_token>".to_owned()
+                        } else {
+                            format!("Send the token in the header {key_name}: <token>")
+                        }
+                    }
                     _ => continue,
                 },
                 _ => continue,
             };
             out.push(Block::Paragraph { text, line: 1 });
         }
+    }
+    for (label, rows) in [("Request headers", headers), ("Query parameters", query)] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push(Block::Label {
+            text: label.to_owned(),
+            line: 1,
+        });
+        out.push(Block::Table(Table {
+            header: vec![
+                "Name".into(),
+                "Type".into(),
+                "Required".into(),
+                "Description".into(),
+            ],
+            rows,
+            line: 1,
+        }));
     }
     out
 }
@@ -283,6 +346,33 @@ fn parameters(doc: &Value, shared: Option<&Value>, own: Option<&Value>, out: &mu
 }
 
 /// A schema's properties as a field table (name, type, required, description).
+/// Tables written inside field descriptions (a `code` field listing its values), read as the
+/// Markdown they are, after the fields' own table. Nested objects are visited, depth-bounded.
+fn description_tables(doc: &Value, schema: &Value, depth: usize, out: &mut Vec<Block>) {
+    if depth > 8 {
+        return;
+    }
+    let schema = resolve(doc, schema);
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let property = resolve(doc, property);
+        if let Some(description) = property.get("description").and_then(Value::as_str)
+            && description.lines().any(|l| l.trim_start().starts_with('|'))
+        {
+            out.push(Block::Label {
+                text: format!("{name} values"),
+                line: 1,
+            });
+            out.extend(super::markdown::read_blocks(description));
+        }
+        description_tables(doc, property, depth + 1, out);
+    }
+}
+
 fn properties_table(doc: &Value, schema: &Value) -> Option<Table> {
     let schema = resolve(doc, schema);
     let properties = schema.get("properties")?.as_object()?;
@@ -409,6 +499,9 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
                 line: 1,
             });
             out.push(Block::Table(table));
+        }
+        if success && let Some(schema) = schema {
+            description_tables(doc, schema, 0, out);
         }
     }
 }

@@ -215,14 +215,21 @@ fn request(
                         .map(|v| v.trim_matches(|c| c == '{' || c == '}').to_owned())
                         .unwrap_or_else(|| key.to_owned())
                 };
+                let text = format!(
+                    "Client authentication: HTTP Basic, Authorization: Basic base64({}:{})",
+                    part("username"),
+                    part("password")
+                );
                 out.push(Block::Paragraph {
-                    text: format!(
-                        "Client authentication: HTTP Basic, Authorization: Basic base64({}:{})",
-                        part("username"),
-                        part("password")
-                    ),
+                    text: text.clone(),
                     line: 1,
                 });
+                // The header the scheme puts on the request, as a page lists it.
+                table(
+                    "Request headers",
+                    vec![vec!["Authorization".to_owned(), "Basic …".to_owned(), text]],
+                    out,
+                );
             }
             Some("bearer") => out.push(Block::Paragraph {
                 text: "Authorization: Bearer {{access_token}}".to_owned(),
