@@ -110,14 +110,24 @@ fn bad_structured_input_is_an_error_with_a_line_or_a_descriptor_never_a_panic() 
     );
 
     let dangling = OPENAPI_YAML.replace("#/components/schemas/Token", "#/components/schemas/Nope");
-    let _ = describe_text("d.yaml", Some("yaml"), &dangling);
+    let (_, _, diagnostics) = describe_text("d.yaml", Some("yaml"), &dangling);
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("dangling `$ref` at /paths/~1oauth2~1token/post/responses/200/content/application~1json/schema")),
+        "{diagnostics:?}"
+    );
 
     let cycle = OPENAPI_YAML.replace(
         "        access_token: {type: string}",
         "        access_token: {type: string}\n        again: {$ref: '#/components/schemas/Token'}",
     );
-    let (found, _, _) = describe_text("c.yaml", Some("yaml"), &cycle);
+    let (found, _, diagnostics) = describe_text("c.yaml", Some("yaml"), &cycle);
     assert!(found.is_some(), "a cycle is cut, the rest is read");
+    assert!(
+        diagnostics.iter().any(|d| d
+            .message
+            .contains("`$ref` cycle at /components/schemas/Token/properties/again")),
+        "{diagnostics:?}"
+    );
 
     let deep = format!(
         "{{\"openapi\": \"3.0.0\", \"paths\": {{\"/t\": {{\"post\": {{\"responses\": {{\"200\": {{\"description\": \"x\", \"content\": {{\"application/json\": {{\"schema\": {}{}}}}}}}}}}}}}}}}}",

@@ -70,6 +70,7 @@ struct Facts {
 pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     let page = Page::new(doc);
     let mut out = PageExtract::default();
+    out.diagnostics.extend(doc.warnings.iter().cloned());
     warn_unknown_headers(&page, &mut out.diagnostics);
     let mut facts = collect_facts(&page);
     mark_protected_calls(&page, &mut facts);

@@ -52,6 +52,7 @@ impl Reader for HtmlReader {
             page: page.to_owned(),
             format: self.name(),
             blocks: read_checked(text),
+            warnings: Vec::new(),
         })
     }
 }

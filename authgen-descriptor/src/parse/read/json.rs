@@ -47,8 +47,29 @@ impl Reader for JsonReader {
             page: page.to_owned(),
             format: self.name(),
             blocks: blocks_of(&value),
+            warnings: structured_warnings(page, &value),
         })
     }
+}
+
+/// What a structured document's reading went around: `$ref`s that point nowhere or back at
+/// themselves, each with its JSON pointer.
+pub(super) fn structured_warnings(page: &str, value: &Value) -> Vec<Diagnostic> {
+    if !super::openapi::is_openapi(value) {
+        return Vec::new();
+    }
+    super::openapi::ref_problems(value)
+        .into_iter()
+        .map(|message| {
+            Diagnostic::warning(
+                crate::model::Source {
+                    page: page.to_owned(),
+                    line: 1,
+                },
+                message,
+            )
+        })
+        .collect()
 }
 
 /// The blocks of a structured document: an OpenAPI or Swagger document, a Postman collection,

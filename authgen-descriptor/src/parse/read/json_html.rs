@@ -51,6 +51,7 @@ impl Reader for JsonHtmlReader {
             page: format!("{page}#__html"),
             format: self.name(),
             blocks: html::read_checked(html),
+            warnings: Vec::new(),
         })
     }
 }

@@ -28,6 +28,7 @@ impl Reader for MarkdownReader {
             page: page.to_owned(),
             format: self.name(),
             blocks: read_blocks(text),
+            warnings: Vec::new(),
         })
     }
 }

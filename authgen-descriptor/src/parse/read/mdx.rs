@@ -81,6 +81,7 @@ impl Reader for MdxReader {
             page: page.to_owned(),
             format: self.name(),
             blocks,
+            warnings: Vec::new(),
         })
     }
 }

@@ -25,6 +25,8 @@ pub struct Document {
     pub format: &'static str,
     /// Blocks in page order.
     pub blocks: Vec<Block>,
+    /// What the reader read around (a dangling or cyclic `$ref`), each naming where.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One page format.

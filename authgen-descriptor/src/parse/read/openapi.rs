@@ -45,6 +45,53 @@ pub fn embedded(script: &str) -> Option<Value> {
     None
 }
 
+/// The `$ref`s of a document that point nowhere (dangling), outside it, or at an ancestor of
+/// themselves (a cycle, read once and then cut), each with its JSON pointer.
+pub fn ref_problems(doc: &Value) -> Vec<String> {
+    fn walk(doc: &Value, value: &Value, pointer: &mut String, depth: usize, out: &mut Vec<String>) {
+        if depth > 64 || out.len() >= 20 {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    match reference.strip_prefix('#') {
+                        None => out.push(format!(
+                            "`$ref` at {pointer} points outside the document (`{reference}`): not followed"
+                        )),
+                        Some(target) if doc.pointer(target).is_none() => out.push(format!(
+                            "dangling `$ref` at {pointer}: `{reference}` is not in the document; read as an empty schema"
+                        )),
+                        Some(target) if pointer.starts_with(target) => out.push(format!(
+                            "`$ref` cycle at {pointer}: `{reference}` contains it; read once, then cut"
+                        )),
+                        Some(_) => {}
+                    }
+                }
+                for (key, child) in map {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    walk(doc, child, pointer, depth + 1, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    walk(doc, child, pointer, depth + 1, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, doc, &mut String::new(), 0, &mut out);
+    out
+}
+
 /// The blocks of an OpenAPI document.
 pub fn blocks(doc: &Value) -> Vec<Block> {
     let mut out = Vec::new();

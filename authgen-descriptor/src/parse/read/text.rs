@@ -68,6 +68,7 @@ impl Reader for TextReader {
             page: page.to_owned(),
             format: self.name(),
             blocks: read_blocks(text, dialect),
+            warnings: Vec::new(),
         })
     }
 }

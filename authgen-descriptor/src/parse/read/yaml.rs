@@ -45,6 +45,7 @@ impl Reader for YamlReader {
             page: page.to_owned(),
             format: self.name(),
             blocks: super::json::blocks_of(&value),
+            warnings: super::json::structured_warnings(page, &value),
         })
     }
 }
