@@ -76,7 +76,9 @@ fn describe_fails_on_a_page_without_a_path() {
 
 #[test]
 fn every_command_has_help() {
-    for command in ["regen", "check", "describe", "try", "serve", "score"] {
+    for command in [
+        "regen", "check", "describe", "try", "serve", "score", "list", "openapi",
+    ] {
         let out = xtask(&[command, "--help"]);
         assert!(out.status.success());
         assert!(
