@@ -486,6 +486,44 @@ fn endpoint(path: &str, op: &Value, pointer: &str) -> Result<Endpoint, ImportErr
     })
 }
 
+/// A document as YAML (what most OpenAPI tooling publishes), keys in the document's order.
+#[cfg(feature = "parse")]
+pub fn to_yaml(doc: &Value) -> String {
+    use yaml_rust2::{Yaml, YamlEmitter};
+    fn convert(value: &Value) -> Yaml {
+        match value {
+            Value::Null => Yaml::Null,
+            Value::Bool(b) => Yaml::Boolean(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Yaml::Integer(i),
+                None => Yaml::Real(n.to_string()),
+            },
+            Value::String(s) => Yaml::String(s.clone()),
+            Value::Array(items) => Yaml::Array(items.iter().map(convert).collect()),
+            Value::Object(map) => {
+                let mut hash = yaml_rust2::yaml::Hash::new();
+                for (k, v) in map {
+                    hash.insert(Yaml::String(k.clone()), convert(v));
+                }
+                Yaml::Hash(hash)
+            }
+        }
+    }
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = YamlEmitter::new(&mut out).dump(&convert(doc));
+    out.push('\n');
+    out
+}
+
+/// The descriptor of a YAML document [`to_yaml`] wrote.
+#[cfg(feature = "parse")]
+pub fn import_yaml(text: &str) -> Result<Descriptor, ImportError> {
+    let doc = crate::parse::read::yaml::parse(text)
+        .map_err(|(line, message)| error(format!("line {line}"), message))?;
+    import(&doc)
+}
+
 fn param_entry(entry: Option<&Value>, pointer: &str) -> Result<(usize, Param), ImportError> {
     let mut entry = entry
         .cloned()

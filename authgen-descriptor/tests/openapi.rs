@@ -14,10 +14,16 @@ fn root() -> &'static Path {
 }
 
 fn round_trip(descriptor: &Descriptor, what: &str) {
-    let text = serde_json::to_string_pretty(&export(descriptor)).unwrap();
+    let document = export(descriptor);
+    let text = serde_json::to_string_pretty(&document).unwrap();
     let back =
         import(&serde_json::from_str(&text).unwrap()).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(back.to_json(), descriptor.to_json(), "{what}");
+    // The same through YAML.
+    let yaml = authgen_descriptor::openapi::to_yaml(&document);
+    let back = authgen_descriptor::openapi::import_yaml(&yaml)
+        .unwrap_or_else(|e| panic!("{what} (YAML): {e}"));
+    assert_eq!(back.to_json(), descriptor.to_json(), "{what} (YAML)");
 }
 
 #[test]

@@ -99,14 +99,18 @@ pub enum Command {
     /// List the descriptors: providers, endpoints, methods, paths, which endpoints issue tokens
     /// and what each needs.
     List,
-    /// Export descriptors as OpenAPI 3.1 documents (JSON), with `x-authgen-*` extensions for
-    /// what OpenAPI cannot say; reading one back gives the same descriptor.
+    /// Export descriptors as OpenAPI 3.1 documents (JSON, or YAML with `--yaml`), with
+    /// `x-authgen-*` extensions for what OpenAPI cannot say; reading one back gives the same
+    /// descriptor.
     Openapi {
         /// One provider (default: every descriptor).
         provider: Option<String>,
         /// Where to write `<provider>.json` (default: the specs folder's `openapi/`).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Write YAML (`<provider>.yaml`) instead of JSON.
+        #[arg(long)]
+        yaml: bool,
     },
 }
 
@@ -153,8 +157,10 @@ pub fn run(command: Command, layout: &Layout, program: &str) -> Result<ExitCode,
             "`{program} serve` needs `--spec FILE.json`: the descriptor to serve"
         )),
         Command::List => list::list(layout),
-        Command::Openapi { provider, out } => {
-            openapi::export(layout, provider.as_deref(), out.as_deref())
-        }
+        Command::Openapi {
+            provider,
+            out,
+            yaml,
+        } => openapi::export(layout, provider.as_deref(), out.as_deref(), yaml),
     }
 }

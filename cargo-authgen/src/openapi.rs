@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use authgen_descriptor::Descriptor;
 use authgen_descriptor::parse::Layout;
 
-/// Writes `<provider>.json` into `out` (default: the layout's OpenAPI folder) for one provider
-/// or every descriptor.
+/// Writes `<provider>.json` (or `.yaml`) into `out` (default: the layout's OpenAPI folder) for
+/// one provider or every descriptor.
 pub fn export(
     layout: &Layout,
     provider: Option<&str>,
     out: Option<&Path>,
+    yaml: bool,
 ) -> Result<ExitCode, String> {
     let out = out.unwrap_or(&layout.openapi);
     let mut files: Vec<_> = std::fs::read_dir(&layout.descriptors)
@@ -43,10 +44,15 @@ pub fn export(
         let descriptor =
             Descriptor::from_json(&text).map_err(|e| format!("{}: {e}", layout.display(&file)))?;
         let document = authgen_descriptor::openapi::export(&descriptor);
-        let mut json = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
-        json.push('\n');
-        let target = out.join(format!("{}.json", descriptor.provider));
-        std::fs::write(&target, json)
+        let (text, extension) = if yaml {
+            (authgen_descriptor::openapi::to_yaml(&document), "yaml")
+        } else {
+            let mut json = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
+            json.push('\n');
+            (json, "json")
+        };
+        let target = out.join(format!("{}.{extension}", descriptor.provider));
+        std::fs::write(&target, text)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
         eprintln!("wrote {}", layout.display(&target));
     }

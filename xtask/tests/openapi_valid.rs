@@ -1,4 +1,4 @@
-//! `cargo xtask openapi` writes OpenAPI 3.1 that an independent validator accepts (the Python
+//! `cargo xtask openapi` writes OpenAPI 3.1, JSON and YAML, that an independent validator accepts (the Python
 //! `openapi-spec-validator`, which `.ci/run` installs), for every checked-in descriptor.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -22,16 +22,19 @@ fn every_descriptor_exports_to_openapi_the_validator_accepts() {
     }
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("openapi");
     let _ = std::fs::remove_dir_all(&out_dir);
-    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["openapi", "--out", out_dir.to_str().unwrap()])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for format in [None, Some("--yaml")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["openapi", "--out", out_dir.to_str().unwrap()])
+            .args(format)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let descriptors = std::fs::read_dir(root.join("specs/descriptors"))
         .unwrap()
         .count();
@@ -39,7 +42,11 @@ fn every_descriptor_exports_to_openapi_the_validator_accepts() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(documents.len(), descriptors);
+    assert_eq!(
+        documents.len(),
+        2 * descriptors,
+        "one JSON and one YAML document each"
+    );
     for document in documents {
         let check = Command::new("python3")
             .args([

@@ -11,7 +11,7 @@ mod mdx;
 mod openapi;
 mod postman;
 mod text;
-mod yaml;
+pub(crate) mod yaml;
 
 use super::blocks::Block;
 use super::diagnostics::Diagnostic;
