@@ -5,7 +5,7 @@
 //! reader runs; admonitions become [`Block::Note`] and tab titles [`Block::Label`].
 
 use super::{Document, Reader, markdown};
-use crate::parse::blocks::Block;
+use crate::parse::blocks::{Block, Row, Table};
 use crate::parse::diagnostics::Diagnostic;
 
 /// Reads `.mdx` pages and Markdown that uses MDX syntax.
@@ -43,6 +43,7 @@ impl Reader for MdxReader {
         let mut open_note: Option<(String, u32)> = None;
         let mut labels: Vec<Block> = Vec::new();
         let mut in_fence = false;
+        let mut fields = FieldComponents::default();
         for (number, line) in text.lines().enumerate() {
             let line_no = u32::try_from(number + 1).unwrap_or(u32::MAX);
             let trimmed = line.trim();
@@ -50,7 +51,8 @@ impl Reader for MdxReader {
                 in_fence = !in_fence;
             }
             let keep = in_fence
-                || !self.is_mdx_line(trimmed, line_no, &mut open_note, &mut notes, &mut labels);
+                || !(fields.take(trimmed, line_no)
+                    || self.is_mdx_line(trimmed, line_no, &mut open_note, &mut notes, &mut labels));
             if keep {
                 plain.push_str(line);
             }
@@ -76,6 +78,7 @@ impl Reader for MdxReader {
             }
         }
         blocks.extend(labels);
+        blocks.extend(fields.tables());
         blocks.sort_by_key(Block::line);
         Ok(Document {
             page: page.to_owned(),
@@ -125,6 +128,110 @@ impl MdxReader {
         trimmed.starts_with("<Tabs")
             || trimmed.starts_with("</Tabs")
             || trimmed.starts_with("</TabItem")
+    }
+}
+
+/// One component's cells and the line it starts on.
+type FieldRow = (Vec<String>, u32);
+
+/// Mintlify's field components (`<ParamField body="client_id" type="string" required>…`,
+/// `<ResponseField name="access_token" type="string">…`), collected into one table per run of
+/// consecutive components: what the generator renders as a parameter or field list.
+#[derive(Default)]
+struct FieldComponents {
+    /// Finished runs: whether they are parameters, their first line, their rows with lines.
+    runs: Vec<(bool, u32, Vec<FieldRow>)>,
+    /// The component being read: parameter or not, its row, its first line.
+    open: Option<(bool, Vec<String>, u32)>,
+    /// Whether other text came since the last component (it ends the run).
+    interrupted: bool,
+}
+
+impl FieldComponents {
+    /// Takes a line that belongs to a field component; false for any other line.
+    fn take(&mut self, trimmed: &str, line: u32) -> bool {
+        if let Some((param, row, start)) = &mut self.open {
+            if trimmed.starts_with("</ParamField") || trimmed.starts_with("</ResponseField") {
+                let (param, row, start) = (*param, std::mem::take(row), *start);
+                self.open = None;
+                self.finish(param, row, start);
+            } else if !trimmed.is_empty() {
+                let description = row.last_mut();
+                if let Some(d) = description {
+                    if !d.is_empty() {
+                        d.push(' ');
+                    }
+                    d.push_str(trimmed);
+                }
+            }
+            return true;
+        }
+        let param = trimmed.starts_with("<ParamField");
+        if !param && !trimmed.starts_with("<ResponseField") {
+            self.interrupted |= !trimmed.is_empty();
+            return false;
+        }
+        let (name, location) = ["body", "query", "path", "header", "name"]
+            .iter()
+            .find_map(|key| attribute(trimmed, key).map(|n| (n, *key)))
+            .unwrap_or_default();
+        let required = trimmed.split_whitespace().any(|w| {
+            w.trim_end_matches(['>', '/']) == "required" || w.starts_with("required={true}")
+        });
+        let ty = attribute(trimmed, "type").unwrap_or_default();
+        let mut row = vec![name];
+        if param {
+            row.push(if location == "name" {
+                String::new()
+            } else {
+                location.to_owned()
+            });
+        }
+        row.push(ty);
+        row.push(if required { "required" } else { "optional" }.to_owned());
+        row.push(String::new());
+        if trimmed.ends_with("/>") {
+            self.finish(param, row, line);
+        } else {
+            self.open = Some((param, row, line));
+        }
+        true
+    }
+
+    fn finish(&mut self, param: bool, row: Vec<String>, line: u32) {
+        match self.runs.last_mut() {
+            Some((p, _, rows)) if *p == param && !self.interrupted => rows.push((row, line)),
+            _ => self.runs.push((param, line, vec![(row, line)])),
+        }
+        self.interrupted = false;
+    }
+
+    fn tables(self) -> Vec<Block> {
+        self.runs
+            .into_iter()
+            .map(|(param, line, rows)| {
+                let header: Vec<String> = if param {
+                    vec!["Name", "In", "Type", "Required", "Description"]
+                } else {
+                    vec!["Name", "Type", "Required", "Description"]
+                }
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+                Block::Table(Table {
+                    header,
+                    rows: rows
+                        .into_iter()
+                        .map(|(cells, line)| Row {
+                            cells,
+                            depth: 0,
+                            line,
+                        })
+                        .collect(),
+                    line,
+                })
+            })
+            .collect()
     }
 }
 
@@ -185,6 +292,30 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some("p.mdx:2: error: admonition `:::` is never closed")
+        );
+    }
+
+    #[test]
+    fn mintlify_field_components_become_tables() {
+        let page = "# Token\n\nimport X from 'y';\n\n## Body\n\n<ParamField body=\"client_id\" type=\"string\" required>\n  Your client id.\n</ParamField>\n\n<ParamField query=\"scope\" type=\"string\">\n  Scopes.\n</ParamField>\n\n## Response\n\n<ResponseField name=\"access_token\" type=\"string\">\n  The token.\n</ResponseField>\n";
+        let doc = MdxReader.read("p.mdx", page).ok();
+        let tables: Vec<&Table> = doc
+            .iter()
+            .flat_map(|d| &d.blocks)
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 2, "{tables:?}");
+        assert_eq!(
+            tables[0].rows[0].cells,
+            ["client_id", "body", "string", "required", "Your client id."]
+        );
+        assert_eq!(tables[0].rows[1].cells[1], "query");
+        assert_eq!(
+            tables[1].rows[0].cells,
+            ["access_token", "string", "optional", "The token."]
         );
     }
 }
