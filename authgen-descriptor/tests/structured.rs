@@ -144,3 +144,16 @@ fn bad_structured_input_is_an_error_with_a_line_or_a_descriptor_never_a_panic() 
     let (found, _, diagnostics) = describe_text("deep.yaml", Some("yaml"), &deep_yaml);
     assert!(found.is_none() && diagnostics.iter().any(|d| d.message.contains("deeper")));
 }
+
+#[test]
+fn a_swagger_ui_responses_table_gives_its_success_sample() {
+    let page = "<h2>Create a token</h2><p>POST</p><p>/app/tokens</p><h4>Responses</h4><table><tr><th>Code</th><th>Description</th></tr><tr><td>201</td><td>Response<pre>{\n\"token\": \"ghs_16C7e42F292c6912E7710c838347Ae178B4a\",\n\"expires_at\": \"2016-07-11T22:14:10Z\"\n}</pre></td></tr><tr><td>401</td><td>Requires authentication</td></tr></table>";
+    let (found, _, diagnostics) = describe_text("swagger-ui.html", Some("html"), page);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let e = &endpoints[0];
+    assert_eq!(e.token.as_ref().map(|t| t.path.as_str()), Some("token"));
+    assert_eq!(
+        e.expiry.first().map(|x| x.path.as_str()),
+        Some("expires_at")
+    );
+}

@@ -31,6 +31,8 @@ pub(crate) struct Page<'a> {
     columns: Vec<Option<Columns>>,
     /// The JSON of each code block, parsed on first use.
     samples: Vec<OnceCell<Option<Value>>>,
+    /// The success sample inside each table's cells (Swagger UI's responses table), on first use.
+    cell_samples: Vec<OnceCell<Option<(Value, String, u32)>>>,
 }
 
 impl<'a> Page<'a> {
@@ -47,6 +49,7 @@ impl<'a> Page<'a> {
                 })
                 .collect(),
             samples: doc.blocks.iter().map(|_| OnceCell::new()).collect(),
+            cell_samples: doc.blocks.iter().map(|_| OnceCell::new()).collect(),
         }
     }
 
@@ -75,6 +78,33 @@ impl<'a> Page<'a> {
     /// The classified columns of the table at `index` (`None` when the block is not a table).
     pub fn columns(&self, index: usize) -> Option<&Columns> {
         self.columns.get(index).and_then(Option::as_ref)
+    }
+
+    /// The JSON object a responses table shows inside a cell of a 2xx row (Swagger UI renders
+    /// each response as `201 | Response … Example Value {…}`), with the cell text from its `{`
+    /// and the row's line.
+    pub fn cell_sample(&self, index: usize) -> Option<(&Value, &str, u32)> {
+        let Some(Block::Table(table)) = self.doc.blocks.get(index) else {
+            return None;
+        };
+        self.cell_samples
+            .get(index)?
+            .get_or_init(|| {
+                table.rows.iter().find_map(|row| {
+                    let status = row.cells.first()?.trim();
+                    if !(status.len() == 3 && status.starts_with('2')) {
+                        return None;
+                    }
+                    row.cells.iter().skip(1).find_map(|cell| {
+                        let start = cell.find('{')?;
+                        let end = cell.rfind('}')?;
+                        let text = cell.get(start..=end)?;
+                        sample_json(text).map(|v| (v, text.to_owned(), row.line))
+                    })
+                })
+            })
+            .as_ref()
+            .map(|(v, t, l)| (v, t.as_str(), *l))
     }
 
     /// [`sample_json`] of the code block at `index` (`None` for other blocks).

@@ -69,7 +69,9 @@ pub(super) fn read<'p>(
                 ..
             } = &page.doc.blocks[index]
             else {
-                return None;
+                // A responses table's success cell (Swagger UI).
+                let (value, text, line) = page.cell_sample(index)?;
+                return holds_token(value, 0).then_some((value, text, line, line));
             };
             let excluded = match page.section(index) {
                 Section::ErrorSample => true,
