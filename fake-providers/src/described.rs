@@ -27,8 +27,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+
+use crate::serving::Served;
 
 /// Lifetime of the tokens the fake issues, in seconds.
 const LIFETIME_SECONDS: i64 = 7200;
@@ -109,8 +109,8 @@ impl Shared {
 pub struct DescribedFake {
     shared: Arc<Shared>,
     addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
+    /// Stops the server when dropped.
+    served: Served,
 }
 
 impl DescribedFake {
@@ -131,19 +131,10 @@ impl DescribedFake {
         let app = Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
-        });
         Ok(Self {
             shared,
             addr,
-            stop: Some(stop),
-            task: Some(task),
+            served: Served::spawn(listener, app),
         })
     }
 
@@ -177,20 +168,8 @@ impl DescribedFake {
 
     /// Stops the server and waits for it.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for DescribedFake {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.served.stop();
+        let _ = self.served.wait().await;
     }
 }
 

@@ -43,6 +43,7 @@ pub mod described;
 mod ebaas;
 mod faults;
 mod request;
+mod serving;
 mod state;
 mod time;
 mod token;
@@ -60,8 +61,6 @@ use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use capture::LogCapture;
 pub use config::{Config, Provider, ProviderConfig};
@@ -72,6 +71,7 @@ pub use faults::{
 };
 pub use state::IssuedRecord;
 
+use serving::Served;
 use state::AppState;
 
 /// The demo credentials each fake accepts; anything else gets the provider's documented error.
@@ -105,8 +105,8 @@ pub mod credentials {
 pub struct FakeProviders {
     state: Arc<AppState>,
     addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
+    /// Stops the server when dropped.
+    served: Served,
 }
 
 impl FakeProviders {
@@ -121,21 +121,11 @@ impl FakeProviders {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState::new(config));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    // A dropped sender means the handle is gone: stop as well.
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let served = Served::spawn(listener, router(Arc::clone(&state)));
         Ok(FakeProviders {
             state,
             addr,
-            stop: Some(stop),
-            task: Some(task),
+            served,
         })
     }
 
@@ -211,31 +201,8 @@ impl FakeProviders {
 
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
     pub async fn shutdown(mut self) -> io::Result<()> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.wait().await
-    }
-
-    /// Waits until the server task ends (an accept error, or after a shutdown request).
-    ///
-    /// The handle stays in place while waiting, so that if this future is dropped (a `select!`
-    /// that chose shutdown) a later call still waits for the real end.
-    async fn wait(&mut self) -> io::Result<()> {
-        let Some(task) = self.task.as_mut() else {
-            return Ok(());
-        };
-        let ended = task.await;
-        self.task = None;
-        ended.map_err(io::Error::other)?
-    }
-}
-
-impl Drop for FakeProviders {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.served.stop();
+        self.served.wait().await
     }
 }
 
@@ -256,7 +223,7 @@ where
     let mut server = FakeProviders::start_on(config, port).await?;
     on_ready(&server);
     tokio::select! {
-        ended = server.wait() => ended,
+        ended = server.served.wait() => ended,
         () = shutdown => server.shutdown().await,
     }
 }
