@@ -95,6 +95,7 @@ struct Shared {
     descriptor: Descriptor,
     credentials: BTreeMap<String, Value>,
     log: Mutex<Log>,
+    faults: crate::Faults,
 }
 
 impl Shared {
@@ -127,6 +128,7 @@ impl DescribedFake {
             credentials: made_up_credentials(&descriptor),
             descriptor,
             log: Mutex::new(Log::default()),
+            faults: crate::Faults::default(),
         });
         let app = Router::new()
             .fallback(handle)
@@ -147,6 +149,12 @@ impl DescribedFake {
     /// types (`appid` → `"fake-appid"`), HTTP Basic ones included.
     pub fn credentials(&self) -> &BTreeMap<String, Value> {
         &self.shared.credentials
+    }
+
+    /// The fault switches, the seed fakes' own: 5xx, slow answers, malformed JSON, an HTML error
+    /// page, an oversized body, 429 with `Retry-After`, for the next N requests of a path.
+    pub fn faults(&self) -> &crate::Faults {
+        &self.shared.faults
     }
 
     /// Every request received so far, oldest first.
@@ -286,6 +294,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             .collect(),
         body,
     });
+    // Armed faults answer instead of the documented behaviour (the request is still captured).
+    if let Some(answer) = shared.faults.apply(&path).await {
+        return answer;
+    }
     let incoming = Incoming {
         query: url_pairs(&query),
         headers,

@@ -124,6 +124,16 @@ impl Faults {
     }
 
     /// Spends the rules that apply to one request to `path`.
+    /// Spends the faults armed for `path`: waits out a delay, and returns the answer that
+    /// replaces the real one, if any. Every fake server applies its faults through this.
+    pub(crate) async fn apply(&self, path: &str) -> Option<axum::response::Response> {
+        let plan = self.take(path);
+        if let Some(delay) = plan.delay {
+            tokio::time::sleep(delay).await;
+        }
+        plan.answer()
+    }
+
     pub(crate) fn take(&self, path: &str) -> Plan {
         let mut plan = Plan::default();
         let mut rules = self.rules();

@@ -266,11 +266,7 @@ async fn count_then_fault(
 ) -> Response {
     let path = req.uri().path().to_owned();
     state.count_request(&path);
-    let plan = state.faults.take(&path);
-    if let Some(delay) = plan.delay {
-        tokio::time::sleep(delay).await;
-    }
-    match plan.answer() {
+    match state.faults.apply(&path).await {
         Some(answer) => answer,
         None => next.run(req).await,
     }

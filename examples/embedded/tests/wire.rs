@@ -318,3 +318,35 @@ async fn a_token_in_a_response_header_is_read() {
         Some(token.expose_secret())
     );
 }
+
+#[tokio::test]
+async fn the_generic_fake_takes_the_seed_fakes_fault_switches() {
+    let fake = DescribedFake::start(descriptor("wechat")).await.unwrap();
+    // One 503, then the documented answer: the token fetch retries once and succeeds.
+    fake.faults().fail_5xx(Some("/cgi-bin/stable_token"), 1);
+    let client = wechat::Wechat {
+        appid: text(&fake, "appid"),
+        secret: SecretString::from(text(&fake, "secret")),
+        force_refresh: None,
+    }
+    .session_builder(
+        Client::new(auth_runtime::ClientConfig {
+            retry_base_delay: std::time::Duration::from_millis(1),
+            ..auth_runtime::ClientConfig::default()
+        })
+        .unwrap(),
+        "test",
+        &fake.base_url(),
+    )
+    .build()
+    .map(wechat::WechatClient::from_session)
+    .unwrap();
+    client.stable_token_cached().await.unwrap();
+    let calls = fake
+        .captured()
+        .iter()
+        .filter(|c| c.path == "/cgi-bin/stable_token")
+        .count();
+    assert_eq!(calls, 2, "the 503 and the retry");
+    assert_eq!(fake.issued(), 1);
+}
