@@ -98,6 +98,26 @@ impl Block {
     }
 }
 
+impl Block {
+    /// A sample under its label, as structured documents present them (an export's JSON field,
+    /// a Postman saved response, an OpenAPI example): a [`Block::Label`] and a [`Block::Code`],
+    /// both on line 1 (the document is one line as far as the readers' lines go).
+    pub fn labelled_sample(label: impl Into<String>, lang: &str, text: &str) -> [Block; 2] {
+        [
+            Block::Label {
+                text: label.into(),
+                line: 1,
+            },
+            Block::Code {
+                lang: Some(lang.to_owned()),
+                text: format!("{text}\n"),
+                line: 1,
+                text_line: 1,
+            },
+        ]
+    }
+}
+
 /// A table: header cells and body rows, cells as plain text (`<br>` kept as `\n`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {

@@ -114,16 +114,7 @@ fn walk(value: &Value, key: Option<&str>, depth: usize, blocks: &mut Vec<Block>)
                 match v {
                     Value::String(s) if is_json_sample(s) => {
                         flush_lines(&mut lines, blocks);
-                        blocks.push(Block::Label {
-                            text: k.clone(),
-                            line: 1,
-                        });
-                        blocks.push(Block::Code {
-                            lang: Some("json".to_owned()),
-                            text: format!("{s}\n"),
-                            line: 1,
-                            text_line: 1,
-                        });
+                        blocks.extend(Block::labelled_sample(k.clone(), "json", s));
                     }
                     // Notes written in Markdown (tables, lists, code) are read as Markdown.
                     Value::String(s) if s.contains('\n') => {

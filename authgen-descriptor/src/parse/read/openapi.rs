@@ -522,23 +522,15 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
             })
             .or_else(|| response.pointer("/examples/application~1json"));
         if let Some(example) = example {
-            out.push(Block::Label {
-                text: if success {
-                    "Response example".into()
+            out.extend(Block::labelled_sample(
+                if success {
+                    "Response example"
                 } else {
-                    "Error example".into()
+                    "Error example"
                 },
-                line: 1,
-            });
-            out.push(Block::Code {
-                lang: Some("json".into()),
-                text: format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(example).unwrap_or_default()
-                ),
-                line: 1,
-                text_line: 1,
-            });
+                "json",
+                &serde_json::to_string_pretty(example).unwrap_or_default(),
+            ));
         }
         if success && let Some(table) = schema.and_then(|s| properties_table(doc, s)) {
             out.push(Block::Label {

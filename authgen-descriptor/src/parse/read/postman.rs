@@ -261,16 +261,11 @@ fn request(
                         .pointer("/options/raw/language")
                         .and_then(Value::as_str)
                         .unwrap_or("json");
-                    out.push(Block::Label {
-                        text: "Request body".to_owned(),
-                        line: 1,
-                    });
-                    out.push(Block::Code {
-                        lang: Some(lang.to_owned()),
-                        text: format!("{}\n", fill(raw, variables)),
-                        line: 1,
-                        text_line: 1,
-                    });
+                    out.extend(Block::labelled_sample(
+                        "Request body",
+                        lang,
+                        &fill(raw, variables),
+                    ));
                 }
             }
             _ => {}
@@ -292,15 +287,6 @@ fn request(
         } else {
             format!("Response {code}: {name}")
         };
-        out.push(Block::Label {
-            text: label,
-            line: 1,
-        });
-        out.push(Block::Code {
-            lang: Some("json".to_owned()),
-            text: format!("{body}\n"),
-            line: 1,
-            text_line: 1,
-        });
+        out.extend(Block::labelled_sample(label, "json", body));
     }
 }
