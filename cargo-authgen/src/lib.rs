@@ -86,8 +86,9 @@ pub enum Command {
         #[arg(long, value_name = "ENV")]
         env: Option<String>,
     },
-    /// Serve a descriptor as documented (the fake `try` uses) until stopped, printing the
-    /// credentials it accepts.
+    /// Serve a descriptor (`--spec FILE.json`) as documented, with the fake `try` uses, until
+    /// stopped, printing the credentials it accepts (authgen's own `cargo xtask serve` without
+    /// `--spec` serves its seed providers' fakes).
     Serve {
         /// Port on 127.0.0.1 (0: any free port).
         #[arg(long, default_value_t = 8480)]
