@@ -31,8 +31,11 @@ fn run(mut command: Command, what: &str) -> Output {
 fn a_fresh_project_outside_the_workspace_regenerates_builds_and_fetches() {
     let root = workspace();
     // Artifacts are shared with earlier runs (the build is incremental), never with the
-    // workspace's own target folder, which the running `cargo test` holds.
+    // workspace's own target folder, which the running `cargo test` holds. The install and the
+    // project build share one folder (most dependencies are common) and carry no debug info: the
+    // project lives outside the workspace, so the workspace's `.cargo/config.toml` does not reach it.
     let target = root.join("target/fresh-project");
+    let build_dir = target.join("build");
     let install_root = target.join("install");
     let mut install = Command::new(env!("CARGO"));
     install
@@ -41,7 +44,8 @@ fn a_fresh_project_outside_the_workspace_regenerates_builds_and_fetches() {
         .arg("--root")
         .arg(&install_root)
         .args(["--debug", "--locked", "--offline", "--quiet", "--force"])
-        .env("CARGO_TARGET_DIR", target.join("install-build"));
+        .env("CARGO_TARGET_DIR", &build_dir)
+        .env("CARGO_PROFILE_DEV_DEBUG", "false");
     run(install, "cargo install --path cargo-authgen");
     let bin = install_root.join("bin/cargo-authgen");
     assert!(bin.is_file(), "{}", bin.display());
@@ -141,7 +145,8 @@ async fn main() {
     build
         .args(["run", "--offline", "--quiet"])
         .current_dir(&project)
-        .env("CARGO_TARGET_DIR", target.join("project-build"))
+        .env("CARGO_TARGET_DIR", &build_dir)
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
         .env("RUSTFLAGS", "-D warnings")
         .env_remove("AUTHGEN_SPEC_DIR");
     let out = run(build, "cargo run in the fresh project");
