@@ -22,12 +22,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use auth_runtime::spec::{
-    Encoding, EndpointSpec, ExpiryKind, ExpirySpec, Literal, Location, Method, ParamSpec,
-    Presentation, Role, TokenSpec, ValueType,
-};
+use auth_runtime::spec::{Encoding, EndpointSpec, Literal, Location, Method, ParamSpec, Role};
 use auth_runtime::{Client, Params, SecretString, Session};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{EXPIRES_IN, credential, serve, token_endpoint};
 
 #[global_allocator]
 static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -42,53 +43,18 @@ const READS: u64 = 2_000_000;
 /// seconds in the answer.
 static SPEC: EndpointSpec = EndpointSpec {
     provider: "bench",
-    name: "token",
-    method: Method::Get,
-    path: "/cgi-bin/token",
-    encoding: Encoding::Query,
-    params: &[
-        ParamSpec {
-            name: "grant_type",
-            location: Location::Query,
-            required: true,
-            secret: false,
-            ty: ValueType::String,
-            role: Role::Constant(Literal::Str("client_credential")),
-        },
-        ParamSpec {
-            name: "appid",
-            location: Location::Query,
-            required: true,
-            secret: false,
-            ty: ValueType::String,
-            role: Role::Credential,
-        },
-        ParamSpec {
-            name: "secret",
-            location: Location::Query,
-            required: true,
-            secret: true,
-            ty: ValueType::String,
-            role: Role::Credential,
-        },
-    ],
-    basic_auth: None,
-    envelope: None,
-    token: Some(TokenSpec {
-        path: "access_token",
-        header: false,
-        presentation: Presentation::Authorization { scheme: "Bearer" },
-        scheme_included: None,
-        invalidates_previous: false,
-    }),
-    expiry: &[ExpirySpec {
-        path: "expires_in",
-        kind: ExpiryKind::Seconds,
-        time_zone: None,
-    }],
-    use_limit: None,
-    errors: &[],
+    expiry: &EXPIRES_IN,
+    ..token_endpoint(Method::Get, "/cgi-bin/token", Encoding::Query, &PARAMS)
 };
+
+static PARAMS: [ParamSpec; 3] = [
+    ParamSpec {
+        role: Role::Constant(Literal::Str("client_credential")),
+        ..credential("grant_type", Location::Query, false)
+    },
+    credential("appid", Location::Query, false),
+    credential("secret", Location::Query, true),
+];
 
 static SPECS: [&EndpointSpec; 1] = [&SPEC];
 
@@ -129,10 +95,7 @@ async fn token_server() -> String {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    base
+    serve(app).await
 }
 
 /// Tenant `i`'s session, built as generated code builds one (defaults throughout).

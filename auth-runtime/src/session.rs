@@ -16,7 +16,7 @@ use crate::expiry::expires_at;
 use crate::params::{ParamValue, Params};
 use crate::spec::{EndpointSpec, Location, Presentation, Role, lookup};
 use crate::store::{BoxFuture, CacheKey, NoStore, TokenStore};
-use crate::token::Token;
+use crate::token::{Token, authorization_value, check_token_type};
 
 struct Inner {
     client: Client,
@@ -237,22 +237,6 @@ fn subject(spec: &EndpointSpec, credentials: &Params, fingerprint_key: &[u8]) ->
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("{}#{fingerprint}", plain.join("&"))
-}
-
-/// The `Authorization` value for a token: the token alone when it already carries a scheme
-/// (`Bearer eyJ…`), otherwise `<scheme> <token>`. Never `Bearer Bearer`.
-pub(crate) fn authorization_value(token: &str, scheme: &str) -> String {
-    let carries_scheme = token.split_once(' ').is_some_and(|(word, rest)| {
-        !rest.is_empty()
-            && [scheme, "bearer", "basic"]
-                .iter()
-                .any(|s| word.eq_ignore_ascii_case(s))
-    });
-    if carries_scheme {
-        token.to_owned()
-    } else {
-        format!("{scheme} {token}")
-    }
 }
 
 impl Session {
@@ -571,6 +555,12 @@ impl TokenSource for EndpointSource {
                     },
                 })?;
             let body = &reply.body;
+            if !token_spec.header
+                && let Some(token_type) =
+                    lookup(body, &sibling(token_spec.path, "token_type")).and_then(Value::as_str)
+            {
+                check_token_type(token_type).map_err(|reason| Error::Mismatch { at, reason })?;
+            }
             let expires = expires_at(self.spec, body, value, now).map_err(|e| Error::Mismatch {
                 at,
                 reason: e.to_string(),
@@ -594,5 +584,13 @@ impl Session {
     /// Every endpoint spec of the session's provider.
     pub fn specs(&self) -> &'static [&'static EndpointSpec] {
         self.0.specs
+    }
+}
+
+/// The dotted path of `name` beside the field at `path` (`data.access_token` → `data.token_type`).
+fn sibling(path: &str, name: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((parent, _)) => format!("{parent}.{name}"),
+        None => name.to_owned(),
     }
 }

@@ -14,6 +14,49 @@ use secrecy::{ExposeSecret, SecretString};
 /// Uses left when the provider states no limit.
 const UNLIMITED: u32 = u32::MAX;
 
+/// The `Authorization` value for a token: the token alone when it already carries a scheme
+/// (`Bearer eyJ…`), otherwise `<scheme> <token>`. Never `Bearer Bearer`.
+pub(crate) fn authorization_value(token: &str, scheme: &str) -> String {
+    let carries_scheme = token.split_once(' ').is_some_and(|(word, rest)| {
+        !rest.is_empty()
+            && [scheme, "bearer", "basic"]
+                .iter()
+                .any(|s| word.eq_ignore_ascii_case(s))
+    });
+    if carries_scheme {
+        token.to_owned()
+    } else {
+        format!("{scheme} {token}")
+    }
+}
+
+/// Token types (RFC 6749 §7.1, the IANA "OAuth Access Token Types" registry, RFC 8693's `N_A`)
+/// that cannot be presented as a bearer token: each call needs a proof made with a key, or the
+/// token is no access token at all. Compared without case, as the RFC asks.
+const UNPRESENTABLE_TOKEN_TYPES: &[(&str, &str)] = &[
+    ("DPoP", "each call needs a DPoP proof (RFC 9449)"),
+    ("MAC", "each call needs a MAC signature"),
+    ("PoP", "each call needs a proof of possession"),
+    ("N_A", "it is not an access token (RFC 8693)"),
+];
+
+/// Checks the `token_type` a token response states beside the token. Protected calls present
+/// every token the way its page documents (`Authorization: <scheme>`, a header or a query
+/// parameter), which is right for `bearer` in any case and for providers' own words; a token
+/// bound to a key would be refused at every call, so it is refused here, once, with the reason.
+pub(crate) fn check_token_type(token_type: &str) -> Result<(), String> {
+    match UNPRESENTABLE_TOKEN_TYPES
+        .iter()
+        .find(|(name, _)| token_type.trim().eq_ignore_ascii_case(name))
+    {
+        Some((name, why)) => Err(format!(
+            "the provider issued a `{name}` token (its `token_type`); authgen presents tokens as \
+             bearer tokens, and {why}"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Where a token is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lifecycle {
@@ -155,16 +198,7 @@ impl Token {
     /// The `Authorization` header value: the token as given when it already carries a scheme
     /// (seed 004 sends `Bearer eyJ...`), otherwise `Bearer <token>`. Never `Bearer Bearer`.
     pub fn authorization(&self) -> String {
-        let value = self.expose_secret();
-        let has_scheme = value.split_once(' ').is_some_and(|(scheme, rest)| {
-            !rest.is_empty()
-                && (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("basic"))
-        });
-        if has_scheme {
-            value.to_owned()
-        } else {
-            format!("Bearer {value}")
-        }
+        authorization_value(self.expose_secret(), "Bearer")
     }
 
     /// When the provider said it expires.

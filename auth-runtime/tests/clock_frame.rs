@@ -4,37 +4,18 @@
 //! expires 7200 s after the request started.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod support;
+
 use std::sync::Arc;
 
-use auth_runtime::spec::{
-    Encoding, EndpointSpec, ExpiryKind, ExpirySpec, Method, Presentation, TokenSpec,
-};
+use auth_runtime::spec::{Encoding, EndpointSpec, Method};
 use auth_runtime::{Client, ManualClock, Session};
 use jiff::SignedDuration;
+use support::{EXPIRES_IN, serve, token_endpoint};
 
 static SPEC: EndpointSpec = EndpointSpec {
-    provider: "p",
-    name: "token",
-    method: Method::Get,
-    path: "/token",
-    encoding: Encoding::Query,
-    params: &[],
-    basic_auth: None,
-    envelope: None,
-    token: Some(TokenSpec {
-        path: "access_token",
-        header: false,
-        presentation: Presentation::Authorization { scheme: "Bearer" },
-        scheme_included: None,
-        invalidates_previous: false,
-    }),
-    expiry: &[ExpirySpec {
-        path: "expires_in",
-        kind: ExpiryKind::Seconds,
-        time_zone: None,
-    }],
-    use_limit: None,
-    errors: &[],
+    expiry: &EXPIRES_IN,
+    ..token_endpoint(Method::Get, "/token", Encoding::Query, &[])
 };
 
 static SPECS: [&EndpointSpec; 1] = [&SPEC];
@@ -55,9 +36,7 @@ async fn a_relative_lifetime_counts_from_the_request_start() {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = serve(app).await;
 
     let session = Session::builder(Client::with_defaults().unwrap(), &SPECS, "test", base)
         .clock(clock.clone())

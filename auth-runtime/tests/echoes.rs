@@ -3,85 +3,26 @@
 //! log line shows the secret, and no message starts a log line of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use auth_runtime::spec::{
-    Encoding, EndpointSpec, EnvelopeSpec, Literal, Location, Method, ParamSpec, TokenSpec,
-};
+mod support;
+
+use auth_runtime::spec::{Encoding, EndpointSpec, Location, Method, ParamSpec};
 use auth_runtime::{Client, Params, SecretString, Session};
 use fake_providers::LogCapture;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{ERRCODE, Recorder, credential, json_response, token_endpoint};
 
 const SECRET: &str = "Zz9/q+r s@cret";
 
 static PARAMS: [ParamSpec; 2] = [
-    ParamSpec {
-        name: "appid",
-        location: Location::Body,
-        required: true,
-        secret: false,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
-    ParamSpec {
-        name: "secret",
-        location: Location::Body,
-        required: true,
-        secret: true,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
+    credential("appid", Location::Body, false),
+    credential("secret", Location::Body, true),
 ];
 
 static SPEC: EndpointSpec = EndpointSpec {
-    provider: "p",
-    name: "token",
-    method: Method::Post,
-    path: "/token",
-    encoding: Encoding::Json,
-    params: &PARAMS,
-    basic_auth: None,
-    envelope: Some(EnvelopeSpec {
-        success_field: "errcode",
-        success: Literal::Int(0),
-        absent_ok: true,
-        code: Some("errcode"),
-        message: Some("errmsg"),
-        data: None,
-    }),
-    token: Some(TokenSpec {
-        path: "access_token",
-        header: false,
-        presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
-        scheme_included: None,
-        invalidates_previous: false,
-    }),
-    expiry: &[],
-    use_limit: None,
-    errors: &[],
+    envelope: Some(ERRCODE),
+    ..token_endpoint(Method::Post, "/token", Encoding::Json, &PARAMS)
 };
 
 static SPECS: [&EndpointSpec; 1] = [&SPEC];
-
-/// A loopback server answering every request with `body` (HTTP 200 or `status`).
-async fn answering(status: u16, body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let _ = socket.read(&mut buf).await;
-                let response = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echoed_secrets_and_forged_lines_never_reach_errors_or_logs() {
@@ -107,7 +48,7 @@ async fn echoed_secrets_and_forged_lines_never_reach_errors_or_logs() {
         let body = serde_json::json!({"errcode": 40001, "errmsg": echo}).to_string();
         // The envelope path (HTTP 200 with an error code) and the status path (HTTP 400).
         for status in [200, 400] {
-            let base = answering(status, body.clone()).await;
+            let base = Recorder::start(json_response(status, &body)).await.base();
             let session = Session::builder(Client::with_defaults().unwrap(), &SPECS, "t", &base)
                 .credentials(
                     Params::new()

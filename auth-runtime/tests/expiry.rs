@@ -3,25 +3,20 @@
 //! shortest of several.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod support;
+
 use auth_runtime::expiry::{expires_at, jwt_exp};
 use auth_runtime::spec::{Encoding, EndpointSpec, ExpiryKind, ExpirySpec, Method};
 use jiff::Timestamp;
 use serde_json::json;
+use support::token_endpoint;
 
 const fn spec(expiry: &'static [ExpirySpec]) -> EndpointSpec {
     EndpointSpec {
-        provider: "p",
         name: "e",
-        method: Method::Get,
-        path: "/t",
-        encoding: Encoding::Query,
-        params: &[],
-        basic_auth: None,
-        envelope: None,
         token: None,
         expiry,
-        use_limit: None,
-        errors: &[],
+        ..token_endpoint(Method::Get, "/t", Encoding::Query, &[])
     }
 }
 

@@ -14,49 +14,24 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use auth_runtime::spec::{
-    Encoding, EndpointSpec, EnvelopeSpec, ExpiryKind, ExpirySpec, Literal, Method, TokenSpec,
-};
+mod support;
+
+use auth_runtime::spec::{Encoding, EndpointSpec, Method};
 use auth_runtime::{CachePolicy, Client, ClientConfig, Error, ManualClock, Session};
 use axum::http::{StatusCode, header};
+use support::{ERRCODE, EXPIRES_IN, serve, token_endpoint};
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpListener;
 
-/// The one endpoint every server here plays, written once so that new `EndpointSpec` fields need
-/// one edit. A WeChat-style token endpoint: GET, errcode envelope (absent means success), the
+/// The one endpoint every server here plays. A WeChat-style token endpoint: GET, errcode envelope (absent means success), the
 /// token at `access_token`, its lifetime in seconds at `expires_in`. It takes no parameters: the
 /// failures under test do not depend on credentials, and none keeps this file clear of
 /// `ParamSpec`'s shape.
 static SPEC: EndpointSpec = EndpointSpec {
-    provider: "p",
     name: "endpoint",
-    method: Method::Get,
-    path: "/cgi-bin/token",
-    encoding: Encoding::Query,
-    params: &[],
-    basic_auth: None,
-    envelope: Some(EnvelopeSpec {
-        success_field: "errcode",
-        success: Literal::Int(0),
-        absent_ok: true,
-        code: Some("errcode"),
-        message: Some("errmsg"),
-        data: None,
-    }),
-    token: Some(TokenSpec {
-        path: "access_token",
-        header: false,
-        presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
-        scheme_included: None,
-        invalidates_previous: false,
-    }),
-    expiry: &[ExpirySpec {
-        path: "expires_in",
-        kind: ExpiryKind::Seconds,
-        time_zone: None,
-    }],
-    use_limit: None,
-    errors: &[],
+    envelope: Some(ERRCODE),
+    expiry: &EXPIRES_IN,
+    ..token_endpoint(Method::Get, "/cgi-bin/token", Encoding::Query, &[])
 };
 
 static SPECS: [&EndpointSpec; 1] = [&SPEC];
@@ -86,9 +61,7 @@ async fn answering(status: StatusCode, body: &'static str) -> Upstream {
             (status, [(header::CONTENT_TYPE, "application/json")], body)
         }
     });
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = serve(app).await;
     Upstream { base, requests }
 }
 

@@ -3,157 +3,35 @@
 //! controls every byte of the redirect).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::sync::{Arc, Mutex};
+mod support;
 
-use auth_runtime::spec::{Encoding, EndpointSpec, Location, Method, ParamSpec, TokenSpec};
+use auth_runtime::spec::{Encoding, EndpointSpec, Location, Method, ParamSpec};
 use auth_runtime::{Client, Error, Params, SecretString, Session};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use support::{Recorder, credential, json_response, token_endpoint};
 
-/// A loopback server that answers every request with `response` and records what it received.
-struct Recorder {
-    port: u16,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-async fn recorder(response: String) -> Recorder {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&requests);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let seen = Arc::clone(&seen);
-            let response = response.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16 * 1024];
-                let mut got = Vec::new();
-                // Headers, then as much body as Content-Length says.
-                loop {
-                    let Ok(n) = socket.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        break;
-                    }
-                    got.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&got).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if got.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&got).to_string());
-                let _ = socket.write_all(response.as_bytes()).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    Recorder { port, requests }
-}
-
-fn redirect_to(status: &str, location: &str) -> String {
+fn redirect_to(status: &str, location: &str) -> Vec<u8> {
     format!(
         "HTTP/1.1 {status}\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
+    .into_bytes()
 }
 
-const TOKEN_OK: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 42\r\nConnection: close\r\n\r\n{\"access_token\":\"tok\",\"expires_in\":7200} ";
-
 static GET_PARAMS: [ParamSpec; 2] = [
-    ParamSpec {
-        name: "appid",
-        location: Location::Query,
-        required: true,
-        secret: false,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
-    ParamSpec {
-        name: "secret",
-        location: Location::Query,
-        required: true,
-        secret: true,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
+    credential("appid", Location::Query, false),
+    credential("secret", Location::Query, true),
 ];
 
-static TOKEN: TokenSpec = TokenSpec {
-    path: "access_token",
-    header: false,
-    presentation: auth_runtime::spec::Presentation::Authorization { scheme: "Bearer" },
-    scheme_included: None,
-    invalidates_previous: false,
-};
-
-static GET_TOKEN: EndpointSpec = EndpointSpec {
-    provider: "p",
-    name: "token",
-    method: Method::Get,
-    path: "/token",
-    encoding: Encoding::Query,
-    params: &GET_PARAMS,
-    basic_auth: None,
-    envelope: None,
-    token: Some(TOKEN),
-    expiry: &[],
-    use_limit: None,
-    errors: &[],
-};
+static GET_TOKEN: EndpointSpec =
+    token_endpoint(Method::Get, "/token", Encoding::Query, &GET_PARAMS);
 
 static POST_PARAMS: [ParamSpec; 3] = [
-    ParamSpec {
-        name: "grant_type",
-        location: Location::Body,
-        required: true,
-        secret: false,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
-    ParamSpec {
-        name: "appid",
-        location: Location::Body,
-        required: true,
-        secret: false,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
-    ParamSpec {
-        name: "app_secret",
-        location: Location::Body,
-        required: true,
-        secret: true,
-        ty: auth_runtime::spec::ValueType::String,
-        role: auth_runtime::spec::Role::Credential,
-    },
+    credential("grant_type", Location::Body, false),
+    credential("appid", Location::Body, false),
+    credential("app_secret", Location::Body, true),
 ];
 
-static POST_TOKEN: EndpointSpec = EndpointSpec {
-    provider: "p",
-    name: "token",
-    method: Method::Post,
-    path: "/token",
-    encoding: Encoding::Json,
-    params: &POST_PARAMS,
-    basic_auth: None,
-    envelope: None,
-    token: Some(TOKEN),
-    expiry: &[],
-    use_limit: None,
-    errors: &[],
-};
+static POST_TOKEN: EndpointSpec =
+    token_endpoint(Method::Post, "/token", Encoding::Json, &POST_PARAMS);
 
 static GET_SPECS: [&EndpointSpec; 1] = [&GET_TOKEN];
 static POST_SPECS: [&EndpointSpec; 1] = [&POST_TOKEN];
@@ -162,7 +40,11 @@ const SECRET: &str = "s3cr3t-value-never-elsewhere";
 
 #[tokio::test]
 async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
-    let target = recorder(TOKEN_OK.to_owned()).await;
+    let target = Recorder::start(json_response(
+        200,
+        r#"{"access_token":"tok","expires_in":7200}"#,
+    ))
+    .await;
     let port = target.port;
     let targets = [
         format!("http://127.0.0.1:{port}/stolen"),
@@ -176,8 +58,9 @@ async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
         "308 Permanent Redirect",
     ] {
         for location in &targets {
-            let origin = recorder(redirect_to(status, &format!("{location}?echo={SECRET}"))).await;
-            let base = format!("http://127.0.0.1:{}", origin.port);
+            let origin =
+                Recorder::start(redirect_to(status, &format!("{location}?echo={SECRET}"))).await;
+            let base = origin.base();
             for specs in [&GET_SPECS, &POST_SPECS] {
                 let credentials = Params::new()
                     .text("grant_type", "client_credential")
@@ -204,7 +87,7 @@ async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
                 );
                 assert!(!err.is_retryable());
             }
-            let sent = origin.requests.lock().unwrap().clone();
+            let sent = origin.requests();
             assert_eq!(sent.len(), 2, "one request per fetch, no retry: {sent:?}");
             for request in &sent {
                 assert!(
@@ -215,7 +98,7 @@ async fn token_requests_never_follow_a_redirect_nor_send_a_referer() {
         }
     }
     assert!(
-        target.requests.lock().unwrap().is_empty(),
+        target.requests().is_empty(),
         "no request reached the redirect target"
     );
 }
@@ -279,25 +162,18 @@ const GZIPPED: [u8; 59] = [
 
 #[tokio::test]
 async fn a_gzip_encoded_token_response_is_decoded() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = vec![0u8; 8192];
-            let _ = socket.read(&mut buf).await;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                GZIPPED.len()
-            );
-            let _ = socket.write_all(head.as_bytes()).await;
-            let _ = socket.write_all(&GZIPPED).await;
-        }
-    });
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        GZIPPED.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&GZIPPED);
+    let server = Recorder::start(response).await;
     let session = Session::builder(
         Client::with_defaults().unwrap(),
         &GET_SPECS,
         "t",
-        format!("http://127.0.0.1:{port}"),
+        server.base(),
     )
     .credentials(
         Params::new()
@@ -312,27 +188,19 @@ async fn a_gzip_encoded_token_response_is_decoded() {
 
 // Not required, so the required-parameter check does not answer first.
 static PATH_PARAMS: [ParamSpec; 1] = [ParamSpec {
-    name: "id",
-    location: Location::Path,
     required: false,
-    secret: false,
-    ty: auth_runtime::spec::ValueType::String,
-    role: auth_runtime::spec::Role::Credential,
+    ..credential("id", Location::Path, false)
 }];
 
 static PATH_SPEC: EndpointSpec = EndpointSpec {
-    provider: "p",
     name: "by_id",
-    method: Method::Get,
-    path: "/apps/{id}/token",
-    encoding: Encoding::Query,
-    params: &PATH_PARAMS,
-    basic_auth: None,
-    envelope: None,
     token: None,
-    expiry: &[],
-    use_limit: None,
-    errors: &[],
+    ..token_endpoint(
+        Method::Get,
+        "/apps/{id}/token",
+        Encoding::Query,
+        &PATH_PARAMS,
+    )
 };
 
 #[tokio::test]

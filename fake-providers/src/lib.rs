@@ -7,6 +7,13 @@
 //! ones, counts requests per path, and has [`Faults`] switches that make the next N requests fail
 //! in the ways real gateways do.
 //!
+//! These four are written by hand from the pages, on purpose: they are the independent witness
+//! of what the readers extract. A fake built from the descriptor ([`DescribedFake`], which serves
+//! any other provider) agrees with whatever the readers made of a page, so it cannot catch a
+//! misread fact; these do (coupang's fake accepts only the `app_secret` its sample sends, not the
+//! table's `app_key`). Everything else is shared: both kinds take the same [`Faults`] switches
+//! and run on the same shutdown handle.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use fake_providers::{Config, FakeProviders};
