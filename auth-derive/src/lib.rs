@@ -1,7 +1,7 @@
 //! `#[token_endpoint(spec = "specs/descriptors/ebaas.json")]`: put it on a struct whose fields
 //! are the credentials and get a typed client for every endpoint of the descriptor.
 //!
-//! ```ignore
+//! ```no_run
 //! use auth_runtime::SecretString;
 //!
 //! #[auth_runtime::token_endpoint(spec = "specs/descriptors/ebaas.json")]
@@ -11,8 +11,16 @@
 //!     pub token: SecretString,
 //! }
 //!
-//! let client = Ebaas { client_id, client_secret, token }.test()?;   // or .with_base_url(url)
-//! let ticket = client.get_service_ticket_cached().await?;          // access token fetched and cached for you
+//! # async fn demo() -> Result<(), auth_runtime::Error> {
+//! let credentials = Ebaas {
+//!     client_id: "demo-client".into(),
+//!     client_secret: SecretString::from("demo-secret"),
+//!     token: SecretString::from("the user's login token"),
+//! };
+//! let client = credentials.with_base_url("https://ebaas.example.com")?; // or .test(), .production()
+//! let ticket = client.get_service_ticket_cached().await?; // the access token is fetched and cached for you
+//! # let _ = ticket;
+//! # Ok(()) }
 //! ```
 //!
 //! Options: `spec = "path"` (required; relative to the crate's `CARGO_MANIFEST_DIR`, or to one

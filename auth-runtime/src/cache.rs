@@ -49,7 +49,26 @@ pub trait TokenSource: Send + Sync + 'static {
     }
 }
 
-/// Cache behaviour.
+/// Cache behaviour: when tokens are refreshed, how failures back off, how long a fetch may
+/// take. A session takes it for every token endpoint it serves:
+///
+/// ```
+/// use auth_runtime::{CachePolicy, RefreshPolicy};
+/// use jiff::SignedDuration;
+///
+/// let policy = CachePolicy {
+///     // Refresh at half the lifetime, or ten minutes before expiry, whichever comes first.
+///     refresh: RefreshPolicy {
+///         lifetime_share: 0.5,
+///         before_expiry: SignedDuration::from_mins(10),
+///         ..RefreshPolicy::default()
+///     },
+///     fetch_deadline: std::time::Duration::from_secs(5),
+///     ..CachePolicy::default()
+/// };
+/// // Then: `Session::builder(…).policy(policy)`.
+/// # let _ = policy;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CachePolicy {
     /// When to refresh early.
@@ -197,7 +216,21 @@ fn shared_policy(policy: CachePolicy) -> Arc<CachePolicy> {
     shared
 }
 
-/// A cache of one token (one [`CacheKey`]). Clones share the cache.
+/// A cache of one token (one [`CacheKey`]). Clones share the cache. A session keeps one per
+/// token endpoint; [`Session::token`](crate::Session::token) reads it, and so can you:
+///
+/// ```no_run
+/// # async fn demo(session: &auth_runtime::Session) -> Result<(), auth_runtime::Error> {
+/// let cache = session.cache("get_access_token").expect("a token endpoint");
+/// let token = cache.get().await?; // cached, or fetched once for every concurrent caller
+/// // The provider said this token is revoked: drop it, unless another caller already did.
+/// if cache.invalidate_if(&token).await {
+///     let fresh = cache.get().await?;
+///     assert!(!fresh.same_as(&token));
+/// }
+/// println!("{} fetches so far", cache.fetches());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct TokenCache(Arc<Inner>);
 

@@ -118,7 +118,14 @@ impl Client {
         })
     }
 
-    /// A client with [`ClientConfig::default`].
+    /// A client with [`ClientConfig::default`]: 5 s to connect, 30 s per request, 1 MiB bodies,
+    /// two retries of a failed token fetch, plain HTTP only to loopback, no redirect followed.
+    ///
+    /// ```
+    /// let client = auth_runtime::Client::with_defaults()?;
+    /// assert!(!client.config().allow_insecure_http);
+    /// # Ok::<(), auth_runtime::client::BuildError>(())
+    /// ```
     pub fn with_defaults() -> Result<Self, BuildError> {
         Self::new(ClientConfig::default())
     }

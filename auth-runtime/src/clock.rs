@@ -31,7 +31,19 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that only moves when told to.
+/// A clock that only moves when told to: tests of refresh and expiry without sleeping.
+///
+/// ```
+/// use std::sync::Arc;
+/// use auth_runtime::{Clock, ManualClock};
+/// use jiff::SignedDuration;
+///
+/// let clock = Arc::new(ManualClock::new("2026-01-01T00:00:00Z".parse()?));
+/// clock.advance(SignedDuration::from_hours(2));
+/// assert_eq!(clock.now().to_string(), "2026-01-01T02:00:00Z");
+/// // Then: `Session::builder(…).clock(clock.clone())`.
+/// # Ok::<(), jiff::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ManualClock {
     nanos: AtomicI64,

@@ -2,7 +2,21 @@
 
 use std::time::Duration;
 
-/// How the shared HTTP client behaves.
+/// How the shared HTTP client behaves. Start from the defaults and change what you need:
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_runtime::{Client, ClientConfig};
+///
+/// let config = ClientConfig {
+///     request_timeout: Duration::from_secs(10),
+///     fetch_retries: 1,
+///     ..ClientConfig::default()
+/// };
+/// let client = Client::new(config)?;
+/// assert_eq!(client.config().fetch_retries, 1);
+/// # Ok::<(), auth_runtime::client::BuildError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// TCP/TLS connect timeout (default 5 s).

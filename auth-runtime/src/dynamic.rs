@@ -34,6 +34,18 @@ pub fn literal(value: &serde_json::Value) -> Literal {
 }
 
 /// The runtime spec of every endpoint of `descriptor`, in its order.
+///
+/// ```no_run
+/// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth_runtime::{Client, Session};
+///
+/// let text = std::fs::read_to_string("specs/descriptors/wechat.json")?;
+/// let descriptor = authgen_descriptor::Descriptor::from_json(&text)?;
+/// let specs = auth_runtime::dynamic::specs(&descriptor);
+/// let session = Session::builder(Client::with_defaults()?, specs, "prod", "https://api.weixin.qq.com").build()?;
+/// # let _ = session;
+/// # Ok(()) }
+/// ```
 pub fn specs(descriptor: &Descriptor) -> &'static [&'static EndpointSpec] {
     let provider = leak(&descriptor.provider);
     let specs: Vec<&'static EndpointSpec> = descriptor

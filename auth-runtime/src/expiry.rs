@@ -114,6 +114,18 @@ pub fn jwt_exp(token: &str) -> Option<Timestamp> {
 }
 
 /// When to refresh a token early.
+///
+/// ```
+/// use auth_runtime::RefreshPolicy;
+/// use jiff::{SignedDuration, Timestamp};
+///
+/// let issued: Timestamp = "2026-01-01T00:00:00Z".parse()?;
+/// let expires = issued + SignedDuration::from_hours(2);
+/// let policy = RefreshPolicy { jitter_share: 0.0, ..RefreshPolicy::default() };
+/// // Five minutes before expiry comes after 80 % of two hours (96 min): the earlier one wins.
+/// assert_eq!(policy.refresh_at(issued, expires, 0.0), issued + SignedDuration::from_mins(96));
+/// # Ok::<(), jiff::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RefreshPolicy {
     /// Refresh after this share of the lifetime (default 0.8).

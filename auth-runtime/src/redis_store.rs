@@ -171,6 +171,21 @@ impl std::fmt::Debug for RedisStore {
 
 impl RedisStore {
     /// A builder for the store at `url` (`redis://host:port/db`).
+    ///
+    /// ```no_run
+    /// # fn demo(session: auth_runtime::SessionBuilder) -> Result<(), auth_runtime::Error> {
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use auth_runtime::RedisStore;
+    ///
+    /// let store = RedisStore::builder("redis://127.0.0.1:6379/0")
+    ///     .prefix("payments")
+    ///     .timeout(Duration::from_millis(100))
+    ///     .build()?;
+    /// let session = session.store(Arc::new(store)).build()?;
+    /// # let _ = session;
+    /// # Ok(()) }
+    /// ```
     pub fn builder(url: impl Into<String>) -> RedisStoreBuilder {
         RedisStoreBuilder {
             url: SecretString::from(url.into()),

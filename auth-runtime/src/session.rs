@@ -321,6 +321,16 @@ impl Session {
     /// another endpoint's token are added here. When the provider rejects such a token (HTTP 401
     /// or a documented invalid-token code) it is invalidated — only if it is still the cached
     /// one — and the call is retried once with a new token. Never more.
+    ///
+    /// ```no_run
+    /// # async fn demo(session: &auth_runtime::Session) -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth_runtime::Params;
+    ///
+    /// let spec = session.specs().iter().find(|s| s.name == "get_user").ok_or("no such endpoint")?;
+    /// let body = session.call(spec, &Params::new().text("userid", "zhangsan")).await?;
+    /// println!("{}", body["name"]);
+    /// # Ok(()) }
+    /// ```
     pub async fn call(&self, spec: &'static EndpointSpec, params: &Params) -> Result<Value, Error> {
         let base = self.0.credentials.clone().merged(params);
         let reply = self

@@ -131,7 +131,25 @@ impl TokenStore for NoStore {
     }
 }
 
-/// The default store: a map in this process.
+/// A map in this process: sessions given the same store share tokens (one fetch serves every
+/// session with the same credentials).
+///
+/// ```no_run
+/// # fn demo(specs: &'static [&'static auth_runtime::EndpointSpec]) -> Result<(), auth_runtime::Error> {
+/// use std::sync::Arc;
+/// use auth_runtime::{Client, MemoryStore, Session, TokenStore};
+///
+/// let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+/// let client = Client::default_for("wechat")?;
+/// let a = Session::builder(client.clone(), specs, "prod", "https://api.weixin.qq.com")
+///     .store(Arc::clone(&store))
+///     .build()?;
+/// let b = Session::builder(client, specs, "prod", "https://api.weixin.qq.com")
+///     .store(store)
+///     .build()?;
+/// # let _ = (a, b);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     tokens: Mutex<Entries>,

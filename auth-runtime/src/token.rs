@@ -184,7 +184,17 @@ impl TokenData {
     }
 }
 
-/// A token handed out by a [`crate::TokenCache`].
+/// A token handed out by a [`crate::TokenCache`]. Its value is a secret: `Debug` shows only its
+/// times, and [`Token::display_prefix`] is what logs may carry.
+///
+/// ```no_run
+/// # async fn demo(session: &auth_runtime::Session) -> Result<(), auth_runtime::Error> {
+/// let token = session.token("get_access_token").await?;
+/// let header = token.authorization(); // `Bearer <token>`, never `Bearer Bearer …`
+/// println!("{} refreshes at {}, expires at {}", token.display_prefix(), token.refresh_at(), token.expires_at());
+/// # let _ = header;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Token(pub(crate) Arc<TokenData>);
 
