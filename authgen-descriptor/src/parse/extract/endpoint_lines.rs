@@ -17,6 +17,10 @@ pub struct EndpointLine {
     pub line_offset: u32,
     /// Whether it came from a command or SDK call (a sample) rather than from prose.
     pub from_code: bool,
+    /// Whether it sits inside a sentence of prose (words on its line besides a label, the method
+    /// and the URL), where pages refer to other endpoints ("revoke it with `POST /revoke`")
+    /// rather than state their own.
+    pub in_sentence: bool,
 }
 
 /// Every endpoint statement in `text`.
@@ -51,6 +55,7 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
                 url: found.1,
                 line_offset: offset,
                 from_code: code,
+                in_sentence: !code && in_sentence(line),
             });
         }
         if line.contains("http")
@@ -62,6 +67,7 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
                 url: found.1,
                 line_offset: offset,
                 from_code: true,
+                in_sentence: false,
             });
         }
     }
@@ -87,9 +93,52 @@ pub fn find(text: &str, code: bool) -> Vec<EndpointLine> {
             url: call.url?,
             line_offset: call.line_offset,
             from_code: true,
+            in_sentence: false,
         })
     }));
     out
+}
+
+/// Words a line of prose has besides a leading label (`Request:`), method words and URLs, at
+/// which a statement counts as part of a sentence: "Send a POST request to https://…" (three)
+/// still states the endpoint; "invalidated with `POST /oauth2/revoke`. Cache it." refers to one.
+const SENTENCE_WORDS: usize = 4;
+
+/// Whether a statement's line is a sentence rather than a label, a heading or a bare
+/// `METHOD URL`. Han characters count two to a word.
+fn in_sentence(line: &str) -> bool {
+    let body = match line.split_once([':', '：']) {
+        Some((label, rest))
+            if !label.contains('/') && !label.split_whitespace().any(is_method_word) =>
+        {
+            rest
+        }
+        _ => line,
+    };
+    let mut words = 0;
+    let mut han = 0;
+    for word in body.split_whitespace() {
+        if word.contains('/') || is_method_word(word) {
+            continue;
+        }
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let han_here = word.chars().filter(|c| is_han(*c)).count();
+        han += han_here;
+        if letters - han_here >= 2 {
+            words += 1;
+        }
+    }
+    words + han / 2 >= SENTENCE_WORDS
+}
+
+/// A method in capitals (`POST`, `**GET**`): "get" and "post" in a sentence are words.
+fn is_method_word(word: &str) -> bool {
+    let bare = trim_markup(word);
+    bare == bare.to_ascii_uppercase() && Method::parse(bare).is_some()
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// `Host: api.example.com` (a raw HTTP request's header).
@@ -221,6 +270,7 @@ fn openapi_paths(lines: &[&str]) -> Vec<EndpointLine> {
                     url: url.clone(),
                     line_offset: u32::try_from(i).unwrap_or(u32::MAX),
                     from_code: true,
+                    in_sentence: false,
                 });
             }
         }
@@ -593,6 +643,24 @@ mod tests {
         let found = find(text, false);
         let e = found.first().expect("an endpoint line");
         (e.method, e.url.host.clone(), e.url.path.clone())
+    }
+
+    #[test]
+    fn statements_inside_sentences_are_told_apart() {
+        for statement in [
+            "POST https://a.example.com/oauth/token",
+            "**Request:** `POST /oauth/token`",
+            "请求地址：POST https://a.example.com/oauth/token",
+            "Send a POST request to https://a.example.com/oauth/token",
+        ] {
+            assert!(!in_sentence(statement), "{statement}");
+        }
+        for sentence in [
+            "invalidated with `POST /oauth2/invalidate_token`. Cache it. Requests made too often",
+            "调用本接口之前，请先通过 POST /auth/token 获取访问令牌",
+        ] {
+            assert!(in_sentence(sentence), "{sentence}");
+        }
     }
 
     #[test]

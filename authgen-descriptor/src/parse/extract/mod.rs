@@ -46,6 +46,8 @@ struct UrlFact {
     /// Whether the statement documents a call that presents a token (see
     /// [`mark_protected_calls`]).
     protected: bool,
+    /// Whether it was stated inside a sentence of prose (see [`drop_prose_references`]).
+    in_sentence: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +75,7 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
     out.diagnostics.extend(doc.warnings.iter().cloned());
     warn_unknown_headers(&page, &mut out.diagnostics);
     let mut facts = collect_facts(&page);
+    drop_prose_references(&page, &mut facts);
     mark_protected_calls(&page, &mut facts);
     out.resources = std::mem::take(&mut facts.resources);
 
@@ -567,8 +570,51 @@ fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Fac
             method: Some(method),
             aka: Vec::new(),
             protected: false,
+            in_sentence: false,
         });
     }
+}
+
+/// A section documents one endpoint; a sentence in it may name another ("calling this again
+/// returns the same token until it is invalidated with `POST /oauth2/invalidate_token`"). Such a
+/// statement is a reference, not an endpoint, when the path is never stated any other way on the
+/// page and its section (the blocks under the same heading) states another path outside a
+/// sentence: in a label, a line of its own, a table or code.
+fn drop_prose_references(page: &Page<'_>, facts: &mut Facts) {
+    let mut section = Vec::with_capacity(page.doc.blocks.len());
+    let mut current = 0;
+    for (i, block) in page.doc.blocks.iter().enumerate() {
+        if matches!(block, Block::Heading { .. }) {
+            current = i;
+        }
+        section.push(current);
+    }
+    let section_of = |f: &UrlFact| section.get(f.block).copied().unwrap_or(0);
+    let stated: Vec<(&str, usize)> = facts
+        .urls
+        .iter()
+        .chain(&facts.lines)
+        .filter(|f| !f.in_sentence)
+        .map(|f| (f.url.path.as_str(), section_of(f)))
+        .collect();
+    let references: Vec<usize> = facts
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.in_sentence
+                && !stated.iter().any(|(path, _)| *path == f.url.path)
+                && stated
+                    .iter()
+                    .any(|(path, s)| *s == section_of(f) && *path != f.url.path)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut index = 0;
+    facts.lines.retain(|_| {
+        index += 1;
+        !references.contains(&(index - 1))
+    });
 }
 
 /// A stated call (`GET https://…/getcallbackip?access_token=…`) whose own blocks present a token
@@ -646,6 +692,7 @@ fn line_facts(index: usize, block: &Block, test: bool, facts: &mut Facts) {
                 method: found.method,
                 aka: Vec::new(),
                 protected: false,
+                in_sentence: found.in_sentence,
             });
         }
     };
@@ -713,6 +760,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
                                     method: None,
                                     aka: Vec::new(),
                                     protected: false,
+                                    in_sentence: false,
                                 });
                             }
                         }
@@ -845,6 +893,7 @@ fn table_facts(
                     method: None,
                     aka: Vec::new(),
                     protected: false,
+                    in_sentence: false,
                 });
             }
             if let Some(method) = columns
@@ -875,6 +924,7 @@ fn table_facts(
                             method: None,
                             aka: Vec::new(),
                             protected: false,
+                            in_sentence: false,
                         });
                     }
                 }
