@@ -1,7 +1,9 @@
 //! Endpoints stated in running prose. A sentence may be where a page states its endpoint ("Send a
 //! POST request to …") or where it refers to another one ("until it is revoked with `POST
 //! /oauth/revoke`"); a reference is not an endpoint when its section states its own endpoint
-//! outside a sentence. Pages written for the test, in Markdown and in HTML.
+//! outside a sentence. And what is not a value: a code span's backticks, and headers the HTTP
+//! client sets itself (`User-Agent`, `Content-Length`).
+//! Pages written for the test, in Markdown and in HTML.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use authgen_descriptor::parse::describe_text;
@@ -80,4 +82,54 @@ fn an_endpoint_stated_on_its_own_elsewhere_is_kept() {
         paths("t.md", "md", &page),
         ["/oauth2/token", "/oauth2/revoke_token"]
     );
+}
+
+#[test]
+fn a_value_written_as_a_code_span_is_sent_without_its_backticks() {
+    let page = "# Token
+
+POST https://api.example.com/oauth2/token
+
+| Parameter | Where | Required | Value |
+|---|---|---|---|
+| `grant_type` | body | yes | `client_credentials` |
+
+```json
+{\"access_token\": \"AAAA\", \"expires_in\": 7200}
+```
+";
+    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let grant = &endpoints[0].params[0];
+    assert_eq!(grant.name, "grant_type");
+    // The constant the descriptor's roles make of it is this example.
+    assert_eq!(grant.example.as_deref(), Some("client_credentials"));
+}
+
+#[test]
+fn headers_the_http_client_sets_are_not_parameters() {
+    let page = "# Token
+
+POST https://api.example.com/oauth2/token
+
+Request headers
+
+| Name | Value | Description |
+|---|---|---|
+| User-Agent | AcmeListening/1.0.23 | |
+| Content-Length | 29 | |
+| X-Api-Key | abc | Your key |
+
+```json
+{\"access_token\": \"AAAA\", \"expires_in\": 7200}
+```
+";
+    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let names: Vec<&str> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["X-Api-Key"]);
 }

@@ -537,6 +537,22 @@ pub fn is_request_header(name: &str) -> bool {
     HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
 }
 
+/// Whether a header is one the HTTP client sets itself on every request (reqwest and the
+/// runtime's `ClientConfig`: its user agent, the body's length, the connection's host), or one a
+/// tool adds to what it exports (Postman's `Postman-Token`).
+pub fn is_client_managed_header(name: &str) -> bool {
+    const HEADERS: &[&str] = &[
+        "user-agent",
+        "host",
+        "content-length",
+        "connection",
+        "accept-encoding",
+        "transfer-encoding",
+        "postman-token",
+    ];
+    HEADERS.iter().any(|h| name.trim().eq_ignore_ascii_case(h))
+}
+
 /// Prose that asks for HTTP Basic client authentication (lower case).
 pub const BASIC_AUTH_PHRASES: &[&str] = &[
     "http basic",

@@ -69,7 +69,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             let example = columns
                 .cell(&row.cells, Column::Example)
                 .or_else(|| columns.cell(&row.cells, Column::Value))
-                .map(str::to_owned);
+                .map(|cell| without_code_span(cell).to_owned());
             let type_cell = columns.cell(&row.cells, Column::Type);
             let required = if columns.has(Column::Required) {
                 columns
@@ -171,6 +171,11 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
     }
     reconcile_with_sample(page, &samples, endpoint, default_location);
     add_call_params(page, &calls, endpoint);
+    // `User-Agent`, `Host`, `Content-Length` … are set by the HTTP client on every request: a
+    // table or a sample that lists them shows a transport detail, not something to ask for.
+    endpoint
+        .params
+        .retain(|p| !(p.location == Location::Header && vocab::is_client_managed_header(&p.name)));
     // A call whose parameters all go in the query has no body, whatever its method.
     if endpoint.encoding != Encoding::Query
         && !endpoint.params.iter().any(|p| p.location == Location::Body)
@@ -528,6 +533,16 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
 fn leading_required_marker(description: &str) -> Option<bool> {
     let head: String = description.chars().take(24).collect();
     vocab::required_in_text(&head)
+}
+
+/// A cell that is one code span (`` `client_credentials` ``) holds the value inside it: the
+/// backticks are Markdown, never part of what is sent.
+fn without_code_span(cell: &str) -> &str {
+    let cell = cell.trim();
+    match cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')) {
+        Some(inner) if !inner.contains('`') && !inner.is_empty() => inner,
+        _ => cell,
+    }
 }
 
 /// The type an example value suggests: integers, booleans, else a string.
