@@ -6,7 +6,10 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::Page;
-use super::text::{looks_like_datetime, loose_eq, sample_json, scalar_text, with_loose};
+use super::text::{
+    looks_like_datetime, loose_eq, names_expiry_field, names_token_field, sample_json, scalar_text,
+    with_loose,
+};
 use crate::model::{
     Endpoint, Envelope, ErrorCode, ExampleKind, ExpiryKind, ExpirySpec, Field, FieldRef,
     Presentation, SuccessRule, TokenSpec, ValueType, lookup,
@@ -292,28 +295,11 @@ fn find_root<'f>(root: &'f [Field], names: &[&str]) -> Option<&'f Field> {
 }
 
 fn is_token_field(field: &Field) -> bool {
-    matches!(field.ty, ValueType::String | ValueType::Unknown)
-        && with_loose(&field.name, |n| {
-            (case::contains(n, "token") || case::contains(n, "ticket"))
-                && !["tokentype", "refreshtoken", "idtoken", "tokenexpire"]
-                    .iter()
-                    .any(|x| case::contains(n, x))
-                && !case::contains(n, "expire")
-        })
+    matches!(field.ty, ValueType::String | ValueType::Unknown) && names_token_field(&field.name)
 }
 
 fn is_expiry_field(field: &Field) -> bool {
-    with_loose(&field.name, |n| {
-        (case::contains(n, "expire")
-            || case::contains(n, "expiry")
-            || case::contains(n, "expiration")
-            || n == "ttl"
-            || n == "validity"
-            || n == "有效期")
-            // The refresh token's lifetime is not the access token's.
-            && !case::contains(n, "refresh")
-            && !n.starts_with("reexpire")
-    })
+    names_expiry_field(&field.name)
 }
 
 /// A token the page says comes in a response header (`X-Subject-Token`): a header-named token in

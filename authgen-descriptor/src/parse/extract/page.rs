@@ -10,7 +10,7 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use super::text::sample_json;
-use crate::model::Source;
+use crate::model::{Location, Source};
 use crate::parse::blocks::{Block, Table};
 use crate::parse::read::Document;
 use crate::parse::vocab::{self, Column, Section};
@@ -121,15 +121,32 @@ impl<'a> Page<'a> {
 
 /// Assigns each block the section of the nearest heading and the label (bold line, short
 /// paragraph, tab title) that follows it. A heading's own context holds its own section.
+///
+/// Headings nest: `### Body` under `## Responses` is the response's body (Stoplight's and
+/// Redoc's layout), not the request's, so a location heading inside a response heading keeps
+/// the response section.
 fn contexts(blocks: &[Block]) -> Vec<Context<'_>> {
     let mut current = Context::default();
     let mut heading_section = None;
+    // The sections of the headings enclosing the current one, by level.
+    let mut enclosing: Vec<(u8, Section)> = Vec::new();
     blocks
         .iter()
         .map(|block| {
             match block {
-                Block::Heading { text, .. } => {
-                    let section = vocab::section(text);
+                Block::Heading { text, level, .. } => {
+                    while enclosing.last().is_some_and(|(l, _)| *l >= *level) {
+                        enclosing.pop();
+                    }
+                    let own = vocab::section(text);
+                    let section = match (own, enclosing.last()) {
+                        (
+                            Section::Request(Some(Location::Body | Location::Header)),
+                            Some((_, Section::Response | Section::ResponseSample)),
+                        ) => Section::Response,
+                        _ => own,
+                    };
+                    enclosing.push((*level, section));
                     heading_section = Some(section);
                     current = Context {
                         section: Some(section),

@@ -333,6 +333,11 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
             if !in_request && item.ty.is_none() && item.required.is_none() {
                 continue;
             }
+            // `Endpoint: POST https://…`, `Method: GET`: the page's own facts, not parameters
+            // (a parameter named like a key, OAuth's `resource`, is described in words).
+            if vocab::key(&item.name).is_some() && states_endpoint(&item.description) {
+                continue;
+            }
             if endpoint.params.iter().any(|p| p.name == item.name) {
                 continue;
             }
@@ -359,6 +364,19 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
             });
         }
     }
+}
+
+/// Whether a value starts with a method, a path or a URL.
+fn states_endpoint(value: &str) -> bool {
+    let first = value
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(['`', '*', '"', '\'']);
+    Method::parse(first).is_some()
+        || first.starts_with('/')
+        || first.starts_with("http://")
+        || first.starts_with("https://")
 }
 
 /// Parameters laid out as schema rows of separate boxes (Stoplight, Apifox: the name, then its
@@ -596,10 +614,13 @@ fn request_samples<'p>(page: &Page<'p>, range: Range<usize>) -> Vec<Sample<'p>> 
         .filter_map(|i| match &page.doc.blocks[i] {
             Block::Code {
                 lang, text, line, ..
-            } if matches!(
+            } if (matches!(
                 page.section(i),
                 Section::RequestSample | Section::Request(_)
-            ) || introduced_as_request(page, i) =>
+            ) || introduced_as_request(page, i))
+                && !page
+                    .sample(i)
+                    .is_some_and(|v| super::response::is_token_response(v, 0)) =>
             {
                 Some((i, text.as_str(), lang.as_deref(), *line))
             }

@@ -6,7 +6,9 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use super::Page;
-use super::text::{json_type, key_line, loose_eq, snake_case};
+use super::text::{
+    json_type, key_line, loose_eq, names_expiry_field, names_token_field, snake_case,
+};
 use crate::model::{Conflict, Endpoint, Example, ExampleKind, Field, Source, ValueType};
 use crate::parse::blocks::Block;
 use crate::parse::vocab::{self, Column, Section};
@@ -402,15 +404,25 @@ fn holds_token(value: &Value, depth: usize) -> bool {
         return false;
     };
     depth < 8
-        && map.iter().any(|(key, v)| {
-            let named = super::text::with_loose(key, |n| {
-                (n.contains("token") || n.contains("ticket"))
-                    && !n.contains("refresh")
-                    && !n.contains("type")
-                    && !n.contains("expire")
-            });
-            (named && v.is_string()) || holds_token(v, depth + 1)
-        })
+        && map
+            .iter()
+            .any(|(key, v)| (names_token_field(key) && v.is_string()) || holds_token(v, depth + 1))
+}
+
+/// Whether a JSON value is a token response: an object (at any depth) holding a token string
+/// and its expiry side by side. What a request sends never holds both, so a sample like this is
+/// the response wherever a page puts it (under a `Token request` heading, after "A successful
+/// exchange looks like this:").
+pub(super) fn is_token_response(value: &Value, depth: usize) -> bool {
+    let Value::Object(map) = value else {
+        return false;
+    };
+    depth < 8
+        && ((map
+            .iter()
+            .any(|(key, v)| names_token_field(key) && v.is_string())
+            && map.keys().any(|key| names_expiry_field(key)))
+            || map.values().any(|v| is_token_response(v, depth + 1)))
 }
 
 /// Whether a JSON value has `key` at any depth (bounded).

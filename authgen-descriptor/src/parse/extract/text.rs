@@ -45,6 +45,32 @@ pub fn with_loose<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
     crate::parse::case::with_short_str(loose_chars(name).map(Some), || loose(name), f)
 }
 
+/// Whether a field name names the token a response delivers (`access_token`, `accessToken`,
+/// `jsapi_ticket`): not its type, a refresh or ID token, nor an expiry.
+pub fn names_token_field(name: &str) -> bool {
+    with_loose(name, |n| {
+        (n.contains("token") || n.contains("ticket"))
+            && !["refresh", "type", "expire", "idtoken"]
+                .iter()
+                .any(|x| n.contains(x))
+    })
+}
+
+/// Whether a field name names a lifetime or an expiry (`expires_in`, `expireTime`, `ttl`), not
+/// the refresh token's.
+pub fn names_expiry_field(name: &str) -> bool {
+    with_loose(name, |n| {
+        (n.contains("expire")
+            || n.contains("expiry")
+            || n.contains("expiration")
+            || n == "ttl"
+            || n == "validity")
+            // The refresh token's lifetime is not the access token's.
+            && !n.contains("refresh")
+            && !n.starts_with("reexpire")
+    })
+}
+
 /// The characters of [`loose`], without collecting them.
 fn loose_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()

@@ -1,9 +1,12 @@
-//! Endpoints stated in running prose. A sentence may be where a page states its endpoint ("Send a
-//! POST request to …") or where it refers to another one ("until it is revoked with `POST
-//! /oauth/revoke`"); a reference is not an endpoint when its section states its own endpoint
-//! outside a sentence. And what is not a value: a code span's backticks, and headers the HTTP
-//! client sets itself (`User-Agent`, `Content-Length`).
-//! Pages written for the test, in Markdown and in HTML.
+//! Where what a page states belongs. Pages written for the test, in Markdown and in HTML.
+//!
+//! - A sentence may state the page's endpoint ("Send a POST request to …") or refer to another
+//!   ("until it is revoked with `POST /oauth/revoke`"); a reference is not an endpoint when its
+//!   section states its own endpoint outside a sentence.
+//! - A token response is the response wherever it sits (under a `Token request` heading), and a
+//!   `Body` heading under `Responses` is the response's body: neither gives request parameters.
+//! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
+//!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use authgen_descriptor::parse::describe_text;
@@ -132,4 +135,59 @@ Request headers
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(names, ["X-Api-Key"]);
+}
+
+fn param_names(page: &str, extension: &str, text: &str) -> Vec<String> {
+    let (found, _, diagnostics) = describe_text(page, Some(extension), text);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    endpoints[0].params.iter().map(|p| p.name.clone()).collect()
+}
+
+#[test]
+fn a_token_response_under_a_request_heading_gives_no_parameters() {
+    let page = "# Tokens
+
+## Token request
+
+- Endpoint: `POST https://api.example.com/oauth/v3/token`
+- `client_id`: Required. The app's client ID.
+- `client_secret`: Required. The app's client secret.
+
+A successful exchange looks like this:
+
+```json
+{\"token_type\": \"bearer\", \"access_token\": \"CJSP5qf1\", \"expires_in\": 1800, \"hub_id\": 24681357}
+```
+";
+    assert_eq!(
+        param_names("t.md", "md", page),
+        ["client_id", "client_secret"]
+    );
+}
+
+#[test]
+fn a_body_heading_under_responses_is_the_response_body() {
+    let html = "<h1>Token</h1>
+<p>POST https://api.example.com/oauth/token</p>
+<h2>Request</h2><h3>Body</h3>
+<table><tr><th>Name</th><th>Type</th><th>Required</th><th>Description</th></tr>
+<tr><td>client_id</td><td>string</td><td>yes</td><td>The app id</td></tr></table>
+<h2>Responses</h2><h3>Body</h3>
+<table><tr><th>Name</th><th>Type</th><th>Description</th></tr>
+<tr><td>access_token</td><td>string</td><td>The token</td></tr>
+<tr><td>expires_in</td><td>integer</td><td>Seconds</td></tr></table>";
+    let (found, _, diagnostics) = describe_text("t.html", Some("html"), html);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let params: Vec<&str> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(params, ["client_id"]);
+    let fields: Vec<&str> = endpoints[0]
+        .response
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(fields, ["access_token", "expires_in"]);
 }
