@@ -5,6 +5,7 @@
 //!   section states its own endpoint outside a sentence.
 //! - A token response is the response wherever it sits (under a `Token request` heading), and a
 //!   `Body` heading under `Responses` is the response's body: neither gives request parameters.
+//! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -190,4 +191,46 @@ fn a_body_heading_under_responses_is_the_response_body() {
         .map(|f| f.name.as_str())
         .collect();
     assert_eq!(fields, ["access_token", "expires_in"]);
+}
+
+#[test]
+fn a_host_table_in_a_request_section_is_not_parameters() {
+    let page = "# Token
+
+## Client credentials grant request
+
+POST /oauth2/token
+
+| Environment | URL |
+|---|---|
+| Production | https://api.example.com |
+| Sandbox | https://api.sandbox.example.com |
+
+| Header | Required | Value |
+|---|---|---|
+| `X-Api-Version` | Yes | `2024-01` |
+
+| Name | Type | Required | Description |
+|---|---|---|---|
+| grant_type | string | true | `client_credentials` |
+
+```json
+{\"access_token\": \"AAAA\", \"expires_in\": 7200}
+```
+";
+    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
+    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let params: Vec<(&str, authgen_descriptor::model::Location)> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("X-Api-Version", authgen_descriptor::model::Location::Header),
+            ("grant_type", authgen_descriptor::model::Location::Body)
+        ]
+    );
+    assert_eq!(endpoints[0].base_urls.len(), 2, "the table names the hosts");
 }

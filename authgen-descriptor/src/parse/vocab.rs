@@ -94,7 +94,7 @@ fn column_of(h: &str) -> Option<Column> {
             | "属性名" | "变量" | "变量名" | "name" | "field" | "parameter" | "param" | "key"
             | "参数key" | "fieldname" | "parametername" | "paramname" | "property"
             | "propertyname" | "attribute" | "claim" | "argument" | "paramkey" | "fieldkey"
-            | "字段key" => Column::Name,
+            | "字段key" | "header" | "headername" | "请求头名称" => Column::Name,
             "类型" | "参数类型" | "字段类型" | "数据类型" | "type" | "datatype" => {
                 Column::Type
             }

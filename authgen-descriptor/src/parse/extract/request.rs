@@ -39,8 +39,10 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
         };
         if !columns.has(Column::Name) {
             // A table without a header row (Redoc's, Word's): in a request section, rows led by
-            // an identifier are parameters.
-            if let Section::Request(location) = page.section(index) {
+            // an identifier are parameters. A header the readers know (`Environment | URL`, a
+            // host list) says what the rows are, and they are not parameters.
+            let headerless = columns.kinds.iter().all(Option::is_none);
+            if headerless && let Section::Request(location) = page.section(index) {
                 headerless_rows(page, table, location.unwrap_or(default_location), endpoint);
             }
             continue;
@@ -59,6 +61,14 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             _ => continue,
         };
         let section_location = location;
+        // A name column headed `Header` (`Header | Required | Value`) lists headers.
+        let column_location = columns
+            .kinds
+            .iter()
+            .position(|k| *k == Some(Column::Name))
+            .and_then(|i| table.header.get(i))
+            .and_then(|h| vocab::location_word(h))
+            .filter(|l| *l == Location::Header);
         for row in &table.rows {
             let Some(name) = columns.cell(&row.cells, Column::Name) else {
                 continue;
@@ -95,6 +105,7 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             let location = columns
                 .cell(&row.cells, Column::Location)
                 .and_then(vocab::location_word)
+                .or(column_location)
                 .or(section_location)
                 .or_else(|| vocab::is_request_header(name).then_some(Location::Header))
                 .unwrap_or(default_location);
