@@ -6,6 +6,7 @@
 //! - A token response is the response wherever it sits (under a `Token request` heading), and a
 //!   `Body` heading under `Responses` is the response's body: neither gives request parameters.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
+//! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -233,4 +234,36 @@ POST /oauth2/token
         ]
     );
     assert_eq!(endpoints[0].base_urls.len(), 2, "the table names the hosts");
+}
+
+#[test]
+fn the_authorisation_page_keeps_its_own_parameters() {
+    let page = "# Merchant authorisation
+
+#### Step 1: send the merchant to the login page
+
+URL: `https://oauth.example.com/oauth2/authorize?app_key=XXX&response_type=code&state=1`
+
+| Name | Required | Type | Description |
+|---|---|---|---|
+| app_key | yes | string | The app key |
+| response_type | yes | string | Always `code` |
+| state | no | string | Echoed back |
+
+#### Step 2: exchange the code
+
+URL: `https://oauth.example.com/oauth2/access_token`
+
+Method: GET
+
+| Name | Required | Type | Description |
+|---|---|---|---|
+| app_key | yes | string | The app key |
+| code | yes | string | The code from step 1 |
+
+```json
+{\"access_token\": \"AAAA\", \"expires_in\": 7200}
+```
+";
+    assert_eq!(param_names("t.md", "md", page), ["app_key", "code"]);
 }

@@ -99,7 +99,16 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
             "no path found: expected a `Path:`/`请求地址:` line, a table with a 请求地址/请求路径/URL column, or a full URL",
         ));
     }
-    let bounds = segment_bounds(&doc.blocks, &anchors);
+    // A browser authorisation page (`/oauth2/authorize`, `/to_login`) is no endpoint, but what
+    // documents it (its query parameters) belongs to it, not to the next endpoint.
+    let fences: Vec<usize> = facts
+        .urls
+        .iter()
+        .chain(&facts.lines)
+        .filter(|f| vocab::names_authorize_page(&f.url.path) && !f.test)
+        .map(|f| f.block)
+        .collect();
+    let bounds = segment_bounds(&doc.blocks, &anchors, &fences);
     let page_hosts = hosts_in(&facts, 0..doc.blocks.len(), &anchors);
     for (anchor, range) in anchors.iter().zip(bounds) {
         let stated = facts
@@ -1118,10 +1127,25 @@ fn hosts_in(
 
 /// Block ranges, one per anchor. The boundary before an anchor is the highest-ranked heading
 /// between it and the previous anchor (so `### hello` wins over its `#### 基本信息`).
-fn segment_bounds(blocks: &[Block], anchors: &[&UrlFact]) -> Vec<std::ops::Range<usize>> {
+fn segment_bounds(
+    blocks: &[Block],
+    anchors: &[&UrlFact],
+    fences: &[usize],
+) -> Vec<std::ops::Range<usize>> {
+    // Anchors and fences, in page order; a fence's segment is cut out like an endpoint's and
+    // then dropped. A fence in an anchor's own block is not one (a page stating both at once).
+    let mut marks: Vec<(usize, bool)> = anchors.iter().map(|a| (a.block, true)).collect();
+    marks.extend(
+        fences
+            .iter()
+            .filter(|f| !anchors.iter().any(|a| a.block == **f))
+            .map(|f| (*f, false)),
+    );
+    // Stable: anchors keep their order, so the ranges kept line up with `anchors`.
+    marks.sort_by_key(|(block, _)| *block);
     let mut starts = vec![0];
-    for pair in anchors.windows(2) {
-        let (previous, next) = (pair[0].block, pair[1].block);
+    for pair in marks.windows(2) {
+        let (previous, next) = (pair[0].0, pair[1].0);
         let boundary = (previous + 1..next)
             .filter_map(|i| match &blocks[i] {
                 Block::Heading { level, .. } => Some((*level, i)),
@@ -1133,7 +1157,12 @@ fn segment_bounds(blocks: &[Block], anchors: &[&UrlFact]) -> Vec<std::ops::Range
     }
     let mut ends: Vec<usize> = starts.iter().skip(1).copied().collect();
     ends.push(blocks.len());
-    starts.into_iter().zip(ends).map(|(s, e)| s..e).collect()
+    marks
+        .iter()
+        .zip(starts.into_iter().zip(ends))
+        .filter(|((_, is_anchor), _)| *is_anchor)
+        .map(|(_, (s, e))| s..e)
+        .collect()
 }
 
 /// The nearest heading before the anchor that is not a generic section name (基本信息, 接口说明, ...).
