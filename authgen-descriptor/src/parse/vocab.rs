@@ -553,6 +553,16 @@ pub fn is_client_managed_header(name: &str) -> bool {
     HEADERS.iter().any(|h| name.trim().eq_ignore_ascii_case(h))
 }
 
+/// Whether a name can be a parameter's name on the wire: ASCII letters, digits and the
+/// punctuation names use (`_ - . [ ] $ @ :`), with at least one letter. Words of prose
+/// (`缓存位置`) and markup (`{:`) are not.
+pub fn is_wire_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '$' | '@' | ':')
+        })
+}
+
 /// Prose that asks for HTTP Basic client authentication (lower case).
 pub const BASIC_AUTH_PHRASES: &[&str] = &[
     "http basic",
@@ -617,6 +627,23 @@ mod tests {
                 normalize(text),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn wire_names_are_identifiers() {
+        for name in [
+            "client_id",
+            "X-Api-Key",
+            "data.user_id",
+            "scope[]",
+            "$filter",
+            "appId",
+        ] {
+            assert!(is_wire_name(name), "{name}");
+        }
+        for name in ["缓存位置", "{:", "—", "", "the app id", "1"] {
+            assert!(!is_wire_name(name), "{name}");
         }
     }
 

@@ -187,6 +187,9 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
     endpoint
         .params
         .retain(|p| !(p.location == Location::Header && vocab::is_client_managed_header(&p.name)));
+    // A row or item whose name no request could carry (`缓存位置` in a notes table laid out like
+    // a parameter table, kramdown's `{: .note }`) is not a parameter.
+    endpoint.params.retain(|p| vocab::is_wire_name(&p.name));
     // A call whose parameters all go in the query has no body, whatever its method.
     if endpoint.encoding != Encoding::Query
         && !endpoint.params.iter().any(|p| p.location == Location::Body)
