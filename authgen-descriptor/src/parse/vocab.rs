@@ -337,6 +337,8 @@ fn section_of(t: &str) -> Section {
         "出参",
         "response",
         "返回",
+        "result",
+        "output",
     ]) {
         Section::Response
     } else if has(&[
@@ -627,6 +629,21 @@ mod tests {
                 normalize(text),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn sections_by_their_words() {
+        for (heading, expected) in [
+            ("请求参数", Section::Request(None)),
+            ("Request headers", Section::Request(Some(Location::Header))),
+            ("requestInfo", Section::Request(None)),
+            ("返回参数", Section::Response),
+            ("resultInfo", Section::Response),
+            ("Output", Section::Response),
+            ("错误码", Section::ErrorSample),
+        ] {
+            assert_eq!(section(heading), expected, "{heading}");
         }
     }
 
