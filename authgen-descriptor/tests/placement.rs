@@ -5,6 +5,8 @@
 //!   section states its own endpoint outside a sentence.
 //! - A token response is the response wherever it sits (under a `Token request` heading), and a
 //!   `Body` heading under `Responses` is the response's body: neither gives request parameters.
+//! - A list item that names the request or the response (API Blueprint's `+ Response 200`)
+//!   labels what follows; `Headers`/`Body` after it are the response's.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
@@ -266,4 +268,38 @@ Method: GET
 ```
 ";
     assert_eq!(param_names("t.md", "md", page), ["app_key", "code"]);
+}
+
+#[test]
+fn list_items_that_name_the_request_and_the_response_label_what_follows() {
+    let page = "FORMAT: 1A
+HOST: https://api.example.com
+
+# Auth
+
+## Get a token [/oauth/token]
+
+### Get a token [POST]
+
++ Request (application/x-www-form-urlencoded)
+
+    + Attributes
+        + client_id: `a4f` (string, required) - The client id
+        + client_secret: `0b9` (string, required) - The secret
+
++ Response 200 (application/json)
+
+    + Attributes
+        + access_token: `8d1f` (string, required) - The token
+        + token_type: `bearer` (string, required) - Its type
+        + expires_in: 604799 (number, required) - Seconds
+
+    + Body
+
+            {\"access_token\": \"8d1f\", \"token_type\": \"bearer\", \"expires_in\": 604799}
+";
+    assert_eq!(
+        param_names("t.apib", "apib", page),
+        ["client_id", "client_secret"]
+    );
 }

@@ -141,6 +141,24 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
+/// API Blueprint's resource and action headings state the path and the method in trailing
+/// brackets: `## Token [/oauth/token]`, `### Get one [POST]`, `## Get one [POST /oauth/token]`.
+/// A URI template's query part (`{?code,state}`) is not part of the path.
+pub fn heading_brackets(text: &str) -> Option<(Option<Method>, Option<PageUrl>)> {
+    let inner = text.trim_end().strip_suffix(']')?;
+    let (_, inner) = inner.rsplit_once('[')?;
+    let mut words = inner.split_whitespace();
+    let first = words.next()?;
+    let path = |word: &str| {
+        let word = word.split("{?").next().unwrap_or(word);
+        word.starts_with('/').then(|| parse_url(word)).flatten()
+    };
+    match Method::parse(first).filter(|_| first == first.to_ascii_uppercase()) {
+        Some(method) => Some((Some(method), words.next().and_then(path))),
+        None => path(first).map(|url| (None, Some(url))),
+    }
+}
+
 /// `Host: api.example.com` (a raw HTTP request's header).
 fn host_header_value(line: &str) -> Option<String> {
     let (key, value) = line.trim().split_once(':')?;
@@ -643,6 +661,28 @@ mod tests {
         let found = find(text, false);
         let e = found.first().expect("an endpoint line");
         (e.method, e.url.host.clone(), e.url.path.clone())
+    }
+
+    #[test]
+    fn api_blueprint_headings_state_path_and_method() {
+        let path = |t: &str| heading_brackets(t).and_then(|(_, u)| u).map(|u| u.path);
+        let method = |t: &str| heading_brackets(t).and_then(|(m, _)| m);
+        assert_eq!(
+            path("Token [/oauth/token]").as_deref(),
+            Some("/oauth/token")
+        );
+        assert_eq!(
+            path("Token [/oauth/token{?code,state}]").as_deref(),
+            Some("/oauth/token")
+        );
+        assert_eq!(method("Get one [POST]"), Some(Method::Post));
+        assert_eq!(
+            heading_brackets("Get one [POST /oauth/token]").map(|(m, u)| (m, u.map(|u| u.path))),
+            Some((Some(Method::Post), Some("/oauth/token".to_owned())))
+        );
+        for plain in ["Token", "Token [beta]", "Token [post]", "Notes [1]"] {
+            assert_eq!(heading_brackets(plain), None, "{plain}");
+        }
     }
 
     #[test]

@@ -728,6 +728,27 @@ fn collect_facts(page: &Page<'_>) -> Facts {
         let in_test = page.context[index].heading.is_some_and(names_test);
         line_facts(index, block, in_test, &mut facts);
         method_badge_facts(page, index, in_test, &mut facts);
+        if let Block::Heading { text, line, .. } = block
+            && let Some((method, url)) = endpoint_lines::heading_brackets(text)
+        {
+            match url {
+                Some(url) => facts.urls.push(UrlFact {
+                    url,
+                    block: index,
+                    line: *line,
+                    test: in_test,
+                    method,
+                    aka: Vec::new(),
+                    protected: false,
+                    in_sentence: false,
+                }),
+                None => facts.methods.extend(method.map(|method| MethodFact {
+                    method,
+                    block: index,
+                    line: *line,
+                })),
+            }
+        }
         prose_hosts(index, block, &mut facts);
         match block {
             Block::Paragraph { text, line }

@@ -158,6 +158,12 @@ fn contexts(blocks: &[Block]) -> Vec<Context<'_>> {
                 Block::Paragraph { text, .. } if is_short_label(text) => {
                     set_label(&mut current, heading_section, text);
                 }
+                // A list item that only names a part of the call (API Blueprint's `+ Request
+                // (application/json)`, `+ Response 200`, a bullet `- 返回参数`) labels what
+                // follows, as a bold line would.
+                Block::Item { text, .. } if is_item_label(text) => {
+                    set_label(&mut current, heading_section, text);
+                }
                 _ => {}
             }
             current
@@ -172,8 +178,29 @@ fn set_label<'a>(current: &mut Context<'a>, heading_section: Option<Section>, te
         // `**Headers**` under 请求参数 refines the location; an unknown label (a `JSON` badge
         // after `返回结果`) keeps the section in force.
         (Section::Other, h) => current.section.or(h),
+        // `Headers` or `Body` after a response label are the response's.
+        (Section::Request(Some(Location::Body | Location::Header)), _)
+            if matches!(
+                current.section,
+                Some(Section::Response | Section::ResponseSample)
+            ) =>
+        {
+            current.section
+        }
         (s, _) => Some(s),
     };
+}
+
+/// Whether a list item is a label: one short line, written as a title (not starting with a
+/// lower-case letter: `- errors` in a front matter's list is a value), that names a section of
+/// the call and is no parameter entry (`client_id: …`, `` `code` (string) ``).
+pub(crate) fn is_item_label(text: &str) -> bool {
+    let text = text.trim();
+    !text.starts_with(|c: char| c.is_ascii_lowercase())
+        && !text.contains('\n')
+        && text.chars().count() <= 48
+        && !text.contains([':', '：', '`'])
+        && !matches!(vocab::section(text), Section::Other)
 }
 
 fn is_short_label(text: &str) -> bool {

@@ -340,6 +340,10 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
             continue;
         }
         for (offset, text_line) in text.lines().enumerate() {
+            // `Request (application/json)` labels the parameters; it is none of them.
+            if super::page::is_item_label(text_line) {
+                continue;
+            }
             let Some(item) = parse_param_item(text_line) else {
                 continue;
             };
