@@ -7,6 +7,8 @@
 //!   `Body` heading under `Responses` is the response's body: neither gives request parameters.
 //! - A list item that names the request or the response (API Blueprint's `+ Response 200`)
 //!   labels what follows; `Headers`/`Body` after it are the response's.
+//! - A sample call with a concrete id (`/v1/artists/0TnOYISbd1XYRBk9myaseg`) shows how to use the
+//!   token; it is no protected endpoint (a documented `{id}` form is).
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
@@ -301,5 +303,37 @@ HOST: https://api.example.com
     assert_eq!(
         param_names("t.apib", "apib", page),
         ["client_id", "client_secret"]
+    );
+}
+
+#[test]
+fn a_sample_call_with_a_concrete_id_is_no_protected_endpoint() {
+    let page = "# Client credentials
+
+POST https://accounts.example.com/api/token
+
+| Name | Required | Description |
+|---|---|---|
+| grant_type | yes | `client_credentials` |
+
+```json
+{\"access_token\": \"AAAA\", \"expires_in\": 3600}
+```
+
+## Use the token
+
+```bash
+curl \"https://api.example.com/v1/artists/0TnOYISbd1XYRBk9myaseg\" -H \"Authorization: Bearer AAAA\"
+```
+
+## Call the order API
+
+GET https://api.example.com/v1/orders/{order_id}
+
+Send `Authorization: Bearer <access_token>`.
+";
+    assert_eq!(
+        paths("t.md", "md", page),
+        ["/api/token", "/v1/orders/{order_id}"]
     );
 }

@@ -644,6 +644,7 @@ fn mark_protected_calls(page: &Page<'_>, facts: &mut Facts) {
             || vocab::names_token_operation(&fact.url.path)
             || listed.contains(&fact.url.path)
             || placeholder_path(&fact.url.path)
+            || example_path(&fact.url.path)
         {
             continue;
         }
@@ -671,6 +672,23 @@ fn mark_protected_calls(page: &Page<'_>, facts: &mut Facts) {
             presents_token(&text)
         });
     }
+}
+
+/// A path with a concrete identifier in it (`/v1/artists/0TnOYISbd1XYRBk9myaseg`,
+/// `/orders/48213907`): a sample call of an endpoint whose documented form has a `{id}`, not the
+/// endpoint itself.
+fn example_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let digits = segment.chars().filter(char::is_ascii_digit).count();
+        let letters = segment.chars().filter(char::is_ascii_alphabetic).count();
+        (digits >= 3 && letters == 0 && digits == segment.len())
+            || (segment.len() >= 12
+                && digits > 0
+                && letters > 0
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    })
 }
 
 /// A path a page writes as a placeholder (`/xxx/xxxx`, `/...`).
