@@ -15,12 +15,29 @@
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+use authgen_descriptor::model::{Endpoint, Location};
 use authgen_descriptor::parse::describe_text;
 
-fn paths(page: &str, extension: &str, text: &str) -> Vec<String> {
+/// The endpoints read from `text`; the diagnostics when none is.
+fn endpoints(page: &str, extension: &str, text: &str) -> Vec<Endpoint> {
     let (found, _, diagnostics) = describe_text(page, Some(extension), text);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    endpoints.into_iter().map(|e| e.path).collect()
+    found.unwrap_or_else(|| panic!("{diagnostics:?}")).0
+}
+
+fn paths(page: &str, extension: &str, text: &str) -> Vec<String> {
+    endpoints(page, extension, text)
+        .into_iter()
+        .map(|e| e.path)
+        .collect()
+}
+
+/// The parameter names of the first endpoint.
+fn param_names(page: &str, extension: &str, text: &str) -> Vec<String> {
+    endpoints(page, extension, text)[0]
+        .params
+        .iter()
+        .map(|p| p.name.clone())
+        .collect()
 }
 
 const TOKEN_SECTION: &str = "# Get an app token
@@ -107,8 +124,7 @@ POST https://api.example.com/oauth2/token
 {\"access_token\": \"AAAA\", \"expires_in\": 7200}
 ```
 ";
-    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let endpoints = endpoints("t.md", "md", page);
     let grant = &endpoints[0].params[0];
     assert_eq!(grant.name, "grant_type");
     // The constant the descriptor's roles make of it is this example.
@@ -133,20 +149,7 @@ Request headers
 {\"access_token\": \"AAAA\", \"expires_in\": 7200}
 ```
 ";
-    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let names: Vec<&str> = endpoints[0]
-        .params
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
-    assert_eq!(names, ["X-Api-Key"]);
-}
-
-fn param_names(page: &str, extension: &str, text: &str) -> Vec<String> {
-    let (found, _, diagnostics) = describe_text(page, Some(extension), text);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    endpoints[0].params.iter().map(|p| p.name.clone()).collect()
+    assert_eq!(param_names("t.md", "md", page), ["X-Api-Key"]);
 }
 
 #[test]
@@ -182,8 +185,7 @@ fn a_body_heading_under_responses_is_the_response_body() {
 <table><tr><th>Name</th><th>Type</th><th>Description</th></tr>
 <tr><td>access_token</td><td>string</td><td>The token</td></tr>
 <tr><td>expires_in</td><td>integer</td><td>Seconds</td></tr></table>";
-    let (found, _, diagnostics) = describe_text("t.html", Some("html"), html);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
+    let endpoints = endpoints("t.html", "html", html);
     let params: Vec<&str> = endpoints[0]
         .params
         .iter()
@@ -223,9 +225,8 @@ POST /oauth2/token
 {\"access_token\": \"AAAA\", \"expires_in\": 7200}
 ```
 ";
-    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
-    let (endpoints, _) = found.unwrap_or_else(|| panic!("{diagnostics:?}"));
-    let params: Vec<(&str, authgen_descriptor::model::Location)> = endpoints[0]
+    let endpoints = endpoints("t.md", "md", page);
+    let params: Vec<(&str, Location)> = endpoints[0]
         .params
         .iter()
         .map(|p| (p.name.as_str(), p.location))
@@ -233,8 +234,8 @@ POST /oauth2/token
     assert_eq!(
         params,
         [
-            ("X-Api-Version", authgen_descriptor::model::Location::Header),
-            ("grant_type", authgen_descriptor::model::Location::Body)
+            ("X-Api-Version", Location::Header),
+            ("grant_type", Location::Body)
         ]
     );
     assert_eq!(endpoints[0].base_urls.len(), 2, "the table names the hosts");
