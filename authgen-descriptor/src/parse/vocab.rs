@@ -481,6 +481,29 @@ pub fn names_authorize_page(path: &str) -> bool {
     )
 }
 
+/// Whether a path serves the API's description or its doc viewer (`/v2/api-docs` that a
+/// Knife4j or Springfox page names as its source, `/openapi.json`, `/swagger-ui.html`): never an
+/// endpoint of the API.
+pub fn names_api_description(path: &str) -> bool {
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "api-docs"
+            | "swagger.json"
+            | "swagger.yaml"
+            | "openapi.json"
+            | "openapi.yaml"
+            | "swagger-resources"
+            | "swagger-ui.html"
+            | "doc.html"
+    )
+}
+
 /// Splits `key : value` / `key：value` (full-width colon too). The key must be short.
 pub fn split_key_value(line: &str) -> Option<(&str, &str)> {
     let (at, colon) = line.char_indices().find(|(_, c)| *c == ':' || *c == '：')?;
@@ -644,6 +667,21 @@ mod tests {
             ("错误码", Section::ErrorSample),
         ] {
             assert_eq!(section(heading), expected, "{heading}");
+        }
+    }
+
+    #[test]
+    fn api_descriptions_are_not_endpoints() {
+        for path in [
+            "/v2/api-docs",
+            "/v3/api-docs/",
+            "/openapi.json",
+            "/swagger-ui.html",
+        ] {
+            assert!(names_api_description(path), "{path}");
+        }
+        for path in ["/oauth2/token", "/docs/token", "/api/v1/token"] {
+            assert!(!names_api_description(path), "{path}");
         }
     }
 

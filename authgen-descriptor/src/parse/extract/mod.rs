@@ -457,12 +457,14 @@ fn canonical_anchors(anchors: Vec<&UrlFact>, mentions: &[String]) -> Vec<UrlFact
 
 /// The paths that become endpoints: every labelled or tabled path; then every path a `METHOD
 /// URL` line, curl command or SDK call states that names a token operation (when the page has no
-/// such path, the most often stated one). Browser authorisation pages are not endpoints.
+/// such path, the most often stated one). Browser authorisation pages and the
+/// API description (`/v2/api-docs`) are not endpoints.
 fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     let mut anchors: Vec<&UrlFact> = Vec::new();
     for fact in &facts.urls {
         if fact.url.path != "/"
             && !vocab::names_authorize_page(&fact.url.path)
+            && !vocab::names_api_description(&fact.url.path)
             && !anchors.iter().any(|a| a.url.path == fact.url.path)
         {
             anchors.push(fact);
@@ -471,7 +473,11 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     let candidates: Vec<&UrlFact> = facts
         .lines
         .iter()
-        .filter(|f| f.url.path != "/" && !vocab::names_authorize_page(&f.url.path))
+        .filter(|f| {
+            f.url.path != "/"
+                && !vocab::names_authorize_page(&f.url.path)
+                && !vocab::names_api_description(&f.url.path)
+        })
         .collect();
     let tokenish: Vec<&UrlFact> = candidates
         .iter()
