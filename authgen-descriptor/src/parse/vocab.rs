@@ -161,8 +161,14 @@ pub fn required_in_text(text: &str) -> Option<bool> {
         return Some(exact);
     }
     let lower = text.to_lowercase();
-    let markers: [(&str, bool); 16] = [
+    let markers: [(&str, bool); 20] = [
         ("not required", false),
+        // Required in one mode only, which the corpus conventions (and a client whose fields
+        // are per-endpoint) treat as optional: "Only for `grant_type=refresh_token`".
+        ("only for", false),
+        ("only when", false),
+        ("only if", false),
+        ("only with", false),
         ("non-required", false),
         ("非必填", false),
         ("非必须", false),
@@ -179,11 +185,25 @@ pub fn required_in_text(text: &str) -> Option<bool> {
         ("必选", true),
         ("必需", true),
     ];
-    markers
+    let (at, word, value) = markers
         .iter()
-        .filter_map(|(word, value)| lower.find(word).map(|at| (at, *value)))
-        .min_by_key(|(at, _)| *at)
-        .map(|(_, value)| value)
+        .filter_map(|(word, value)| lower.find(word).map(|at| (at, *word, *value)))
+        .min_by_key(|(at, _, _)| *at)?;
+    Some(value && !conditional(&lower[..at], &lower[at + word.len()..]))
+}
+
+/// Whether a "required" marker holds in one case only: "Required for `authorization_code`",
+/// "required when grant_type is refresh_token", "refresh_token 模式时必填".
+fn conditional(before: &str, after: &str) -> bool {
+    let after = after.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '*'));
+    let english = ["for ", "when ", "if ", "unless ", "only ", "in case "]
+        .iter()
+        .any(|w| after.starts_with(w))
+        && !["for all", "for every", "for each"]
+            .iter()
+            .any(|w| after.starts_with(w));
+    let before = before.trim_end();
+    english || before.ends_with('时') || before.ends_with("情况下") || before.ends_with('则')
 }
 
 /// Reads a location cell or label (`header`, `query`, `formData`, `body`, `path`, `请求头`, ...).
@@ -682,6 +702,30 @@ mod tests {
         }
         for path in ["/oauth2/token", "/docs/token", "/api/v1/token"] {
             assert!(!names_api_description(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn required_in_one_mode_only_is_not_required() {
+        for (text, expected) in [
+            ("Required. The app's client ID.", Some(true)),
+            ("string, required", Some(true)),
+            ("Required for all requests.", Some(true)),
+            (
+                "Required for `authorization_code`. The code from step 2.",
+                Some(false),
+            ),
+            ("Required when grant_type is refresh_token.", Some(false)),
+            (
+                "Only for `grant_type=refresh_token`: the refresh token.",
+                Some(false),
+            ),
+            ("grant_type 为 refresh_token 时必填", Some(false)),
+            ("必填，应用的 AppKey", Some(true)),
+            ("Optional. Defaults to all scopes.", Some(false)),
+            ("The client id.", None),
+        ] {
+            assert_eq!(required_in_text(text), expected, "{text}");
         }
     }
 
