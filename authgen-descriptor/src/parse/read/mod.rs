@@ -10,6 +10,7 @@ mod markdown;
 mod mdx;
 mod openapi;
 mod postman;
+mod raml;
 mod text;
 pub(crate) mod yaml;
 
@@ -42,6 +43,7 @@ pub trait Reader: Sync {
 /// Every reader, most specific first (ties go to the earlier one).
 pub static READERS: &[&dyn Reader] = &[
     &json_html::JsonHtmlReader,
+    &raml::RamlReader,
     &json::JsonReader,
     &yaml::YamlReader,
     &mdx::MdxReader,
