@@ -9,6 +9,8 @@
 //!   labels what follows; `Headers`/`Body` after it are the response's.
 //! - A sample call with a concrete id (`/v1/artists/0TnOYISbd1XYRBk9myaseg`) shows how to use the
 //!   token; it is no protected endpoint (a documented `{id}` form is).
+//! - A label over its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`) starts
+//!   the body's parameters.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
@@ -336,5 +338,25 @@ Send `Authorization: Bearer <access_token>`.
     assert_eq!(
         paths("t.md", "md", page),
         ["/api/token", "/v1/orders/{order_id}"]
+    );
+}
+
+#[test]
+fn a_label_over_its_media_type_starts_the_body() {
+    let html = "<h2>Token</h2><p>POST /realms/{realm}/token</p>
+<p>PATH PARAMETERS</p>
+<table><tr><th>Name</th><th>Type</th><th>Required</th></tr><tr><td>realm</td><td>string</td><td>yes</td></tr></table>
+<p>REQUEST BODY *<br>application/x-www-form-urlencoded</p>
+<table><tr><th>Name</th><th>Type</th><th>Required</th></tr><tr><td>grant_type</td><td>string</td><td>yes</td></tr></table>
+<pre><code>{\"access_token\": \"a\", \"expires_in\": 300}</code></pre>";
+    let endpoints = endpoints("t.html", "html", html);
+    let params: Vec<(&str, Location)> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location))
+        .collect();
+    assert_eq!(
+        params,
+        [("realm", Location::Path), ("grant_type", Location::Body)]
     );
 }

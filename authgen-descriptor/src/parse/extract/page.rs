@@ -158,6 +158,14 @@ fn contexts(blocks: &[Block]) -> Vec<Context<'_>> {
                 Block::Paragraph { text, .. } if is_short_label(text) => {
                     set_label(&mut current, heading_section, text);
                 }
+                // A label with the media type under it (`REQUEST BODY *` / `application/json`).
+                Block::Paragraph { text, .. }
+                    if text.split_once('\n').is_some_and(|(label, media)| {
+                        is_short_label(label.trim()) && is_media_type(media.trim())
+                    }) =>
+                {
+                    set_label(&mut current, heading_section, text);
+                }
                 // A list item that only names a part of the call (API Blueprint's `+ Request
                 // (application/json)`, `+ Response 200`, a bullet `- 返回参数`) labels what
                 // follows, as a bold line would.
@@ -201,6 +209,16 @@ pub(crate) fn is_item_label(text: &str) -> bool {
         && text.chars().count() <= 48
         && !text.contains([':', '：', '`'])
         && !matches!(vocab::section(text), Section::Other)
+}
+
+/// `application/json`, `application/x-www-form-urlencoded; charset=utf-8`.
+fn is_media_type(text: &str) -> bool {
+    let essence = text.split(';').next().unwrap_or("").trim();
+    essence.split_once('/').is_some_and(|(kind, sub)| {
+        matches!(kind, "application" | "multipart" | "text")
+            && !sub.is_empty()
+            && !sub.contains(char::is_whitespace)
+    })
 }
 
 fn is_short_label(text: &str) -> bool {

@@ -181,6 +181,8 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     let mut loose = String::new();
     let mut loose_line = 1;
     let mut embedded: Vec<Block> = Vec::new();
+    // The item a `<dt>` made, while its `<dd>` is awaited.
+    let mut term: Option<usize> = None;
     let flush = |loose: &mut String, line: u32, blocks: &mut Vec<Block>| {
         let text = tidy_text(loose);
         loose.clear();
@@ -212,7 +214,8 @@ fn blocks(tree: &Tree) -> Vec<Block> {
         if matches!(
             name,
             "script" | "style" | "noscript" | "template" | "svg" | "head"
-        ) {
+        ) && !(name == "template" && tree.is_shadow_root(node))
+        {
             // A rendered API page (Redoc, Swagger UI) embeds the OpenAPI document it shows.
             if name == "script"
                 && let Some(document) = super::openapi::embedded(&raw_text(tree, node))
@@ -240,6 +243,24 @@ fn blocks(tree: &Tree) -> Vec<Block> {
             }
             continue;
         }
+        // A definition list reads as term/definition items only where the term names a
+        // parameter (`<dt>client_id</dt>`) and neither holds structure of its own; Javadoc's
+        // `<dt>Parameters:</dt>` and other definition lists stay boxes of text.
+        if matches!(name, "dt" | "dd") {
+            let plain = !layout.get(node).copied().unwrap_or(false);
+            let read_as_item = plain
+                && if name == "dt" {
+                    is_parameter_term(&element_text(tree, node, &mut scratch))
+                } else {
+                    term.is_some_and(|i| i + 1 == blocks.len()) && loose.trim().is_empty()
+                };
+            if !read_as_item {
+                term = None;
+                flush(&mut loose, loose_line, &mut blocks);
+                loose_line = tree.line(node);
+                continue;
+            }
+        }
         // A table laid out around the page (Word's two-column layout, cells holding headings
         // and tables of their own) is not a data table: its content is read as blocks.
         if layout.get(node).copied().unwrap_or(false) && !has_known_header(tree, node) {
@@ -260,6 +281,30 @@ fn blocks(tree: &Tree) -> Vec<Block> {
                 text_line: line,
             }),
             "li" => blocks.push(Block::Item { text: text(), line }),
+            // A definition list's term and its definition become one item, `term: definition`,
+            // as the Markdown reader makes of one (Salesforce's and Javadoc's parameter lists).
+            "dt" => {
+                blocks.push(Block::Item { text: text(), line });
+                term = Some(blocks.len() - 1);
+            }
+            "dd" => {
+                let definition = text();
+                match term.take().filter(|&i| i + 1 == blocks.len()) {
+                    Some(i) => {
+                        if let Some(Block::Item { text, .. }) = blocks.get_mut(i) {
+                            text.push_str(": ");
+                            text.push_str(&definition);
+                        }
+                    }
+                    None if !definition.is_empty() => {
+                        blocks.push(Block::Paragraph {
+                            text: definition,
+                            line,
+                        });
+                    }
+                    None => {}
+                }
+            }
             "p" => {
                 let text = text();
                 if !text.is_empty() {
@@ -275,7 +320,83 @@ fn blocks(tree: &Tree) -> Vec<Block> {
     }
     flush(&mut loose, loose_line, &mut blocks);
     blocks.extend(embedded);
-    blocks
+    join_json_trees(blocks)
+}
+
+/// A definition term that names a parameter: one identifier, maybe in code markup, not a label
+/// (`Parameters:`, `Since:`).
+fn is_parameter_term(text: &str) -> bool {
+    let word = text.trim().trim_matches(['`', '*', '"']);
+    !word.is_empty()
+        && !word.ends_with([':', '：'])
+        && !word.contains(char::is_whitespace)
+        && crate::parse::vocab::is_wire_name(word)
+}
+
+/// The longest run of paragraphs one JSON tree view may span (a line per key).
+const MAX_JSON_TREE_PARAGRAPHS: usize = 2_000;
+
+/// JSON shown as a tree of boxes (RapiDoc's and other viewers' example panes: `{`, then a box per
+/// `"key": value`, then `}`) reads as one paragraph per box; a run from a lone `{` or `[` to the
+/// paragraph that balances it, which parses as JSON once joined, is the code block it shows.
+fn join_json_trees(blocks: Vec<Block>) -> Vec<Block> {
+    let opens =
+        |b: &Block| matches!(b, Block::Paragraph { text, .. } if matches!(text.trim(), "{" | "["));
+    if !blocks.iter().any(opens) {
+        return blocks;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut i = 0;
+    while i < blocks.len() {
+        if let Some((end, code)) = json_tree_at(&blocks, i) {
+            out.push(code);
+            i = end;
+        } else {
+            out.push(blocks[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The code block of the JSON tree starting at `start`, and the index after it.
+fn json_tree_at(blocks: &[Block], start: usize) -> Option<(usize, Block)> {
+    let Some(Block::Paragraph { text, line }) = blocks.get(start) else {
+        return None;
+    };
+    if !matches!(text.trim(), "{" | "[") {
+        return None;
+    }
+    let mut joined = String::new();
+    let mut depth = 0i64;
+    for (offset, block) in blocks[start..]
+        .iter()
+        .take(MAX_JSON_TREE_PARAGRAPHS)
+        .enumerate()
+    {
+        let Block::Paragraph { text, .. } = block else {
+            return None;
+        };
+        // A box's own line breaks (`"key":` above its value) are layout.
+        let part = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        depth += part.matches(['{', '[']).count() as i64;
+        depth -= part.matches(['}', ']']).count() as i64;
+        joined.push_str(&part);
+        joined.push('\n');
+        if depth <= 0 {
+            serde_json::from_str::<serde_json::Value>(&joined).ok()?;
+            return Some((
+                start + offset + 1,
+                Block::Code {
+                    lang: Some("json".to_owned()),
+                    text: joined,
+                    line: *line,
+                    text_line: *line,
+                },
+            ));
+        }
+    }
+    None
 }
 
 /// For every node, whether it is layout: a `<table>` or `<li>` with a table, a heading, a code
@@ -296,7 +417,7 @@ fn layout_tables(tree: &Tree, root: Id) -> Vec<bool> {
             name,
             Some("table" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "pre" | "section")
         );
-        if matches!(name, Some("table" | "li"))
+        if matches!(name, Some("table" | "li" | "dt" | "dd"))
             && holds.get(node).copied().unwrap_or(false)
             && let Some(flag) = layout.get_mut(node)
         {
@@ -413,7 +534,7 @@ fn is_container(name: &str) -> bool {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "li" | "pre" | "table"
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "li" | "pre" | "table" | "dt" | "dd"
     )
 }
 
@@ -675,6 +796,71 @@ mod tests {
             panic!("expected a table");
         };
         assert_eq!(table.rows[0].cells, ["deep"]);
+    }
+
+    #[test]
+    fn parameter_definition_lists_become_items_and_labels_stay_text() {
+        let html = "<dl><dt>client_id</dt><dd>The consumer key.</dd>\n\
+                    <dt>Parameters:</dt><dd><code>clientId</code> - the app id</dd></dl>";
+        let texts: Vec<(bool, String)> = read_fragment(html)
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Item { text, .. } => Some((true, text)),
+                Block::Paragraph { text, .. } => Some((false, text)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (true, "client_id: The consumer key.".to_owned()),
+                (false, "Parameters:".to_owned()),
+                (false, "clientId - the app id".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn declarative_shadow_roots_are_read_and_inert_templates_are_not() {
+        let html = "<rapi-doc><template shadowrootmode=\"open\"><h2>Token</h2>\
+                    <p>POST /oauth/token</p></template></rapi-doc>\
+                    <template><p>never shown</p></template>";
+        let blocks = read_fragment(html);
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Heading { text, .. } if text == "Token"))
+        );
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Paragraph { text, .. } if text == "POST /oauth/token"))
+        );
+        assert!(
+            !blocks
+                .iter()
+                .any(|b| matches!(b, Block::Paragraph { text, .. } if text.contains("never")))
+        );
+    }
+
+    #[test]
+    fn json_shown_as_a_tree_of_boxes_is_one_code_block() {
+        let html = "<div>{</div><div>\"access_token\":<span>\"abc\"</span>,</div>\
+                    <div>\"expires_in\":<span>300</span></div><div>}</div><p>after</p>";
+        let blocks = read_fragment(html);
+        let code: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Code { text, lang, .. } if lang.as_deref() == Some("json") => {
+                    Some(text.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(code.len(), 1, "{blocks:?}");
+        let value: serde_json::Value = serde_json::from_str(code[0]).unwrap();
+        assert_eq!(value["expires_in"], 300);
+        assert!(matches!(blocks.last(), Some(Block::Paragraph { text, .. }) if text == "after"));
     }
 
     #[test]

@@ -70,6 +70,13 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Id {
+        // A declarative shadow root (`<template shadowrootmode="open">`, as web components
+        // such as RapiDoc are served pre-rendered) is shown content: its contents become its
+        // children instead of an inert fragment.
+        let shadow_root = flags.template
+            && attrs.iter().any(|a| {
+                a.name.ns == ns!() && matches!(&*a.name.local, "shadowrootmode" | "shadowroot")
+            });
         let (style, class) = style_and_class(attrs);
         let mut tree = self.0.borrow_mut();
         let line = tree.line;
@@ -79,7 +86,9 @@ impl TreeSink for Sink {
             class,
             line,
         });
-        if flags.template {
+        if shadow_root {
+            tree.templates.push((id, id));
+        } else if flags.template {
             let contents = tree.push(Kind::Fragment);
             tree.templates.push((id, contents));
         }

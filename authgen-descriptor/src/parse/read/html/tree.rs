@@ -71,6 +71,12 @@ pub(super) struct Tree {
 }
 
 impl Tree {
+    /// Whether `node` is a declarative shadow root's `<template>`, whose contents are its
+    /// children (see the sink's `create_element`).
+    pub(super) fn is_shadow_root(&self, node: Id) -> bool {
+        self.templates.iter().any(|&(t, c)| t == node && c == node)
+    }
+
     /// A tree holding only the document node, with room for `capacity` more nodes.
     pub(super) fn with_capacity(capacity: usize) -> Self {
         let mut nodes = Vec::with_capacity(capacity.saturating_add(1));
