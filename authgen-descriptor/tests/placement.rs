@@ -11,6 +11,7 @@
 //!   token; it is no protected endpoint (a documented `{id}` form is).
 //! - A label over its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`) starts
 //!   the body's parameters.
+//! - A heading that is a key (`#### 接口URL`) takes its value from the next block (`> …/gettoken`).
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
@@ -359,4 +360,29 @@ fn a_label_over_its_media_type_starts_the_body() {
         params,
         [("realm", Location::Path), ("grant_type", Location::Body)]
     );
+}
+
+#[test]
+fn headings_that_are_keys_take_their_value_from_the_next_block() {
+    let page = "## /鉴权/获取access_token
+
+#### 接口URL
+> {{host}}/cgi-bin/gettoken?corpid=ww3f&corpsecret={{secret}}
+
+#### 请求方式
+> GET
+
+#### 请求Query参数
+参数名 | 示例值 | 参数类型 | 是否必填 | 参数描述
+--- | --- | --- | --- | ---
+corpid | ww3f | String | 是 | 企业ID
+
+#### 成功响应示例
+```javascript
+{\"errcode\": 0, \"access_token\": \"abc\", \"expires_in\": 7200}
+```
+";
+    let endpoints = endpoints("t.md", "md", page);
+    assert_eq!(endpoints[0].path, "/cgi-bin/gettoken");
+    assert_eq!(endpoints[0].method, authgen_descriptor::model::Method::Get);
 }

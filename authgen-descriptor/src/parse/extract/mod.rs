@@ -545,6 +545,58 @@ fn choose_anchors(facts: &Facts) -> Vec<&UrlFact> {
     anchors
 }
 
+/// A heading that is a key (`#### 接口URL`, `### Method`, as ApiPost and other exports title each
+/// fact) with its value in the next block (`> {{host}}/cgi-bin/gettoken`, `> GET`).
+fn heading_key_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Facts) {
+    let Some(Block::Heading { text, .. }) = page.doc.blocks.get(index) else {
+        return;
+    };
+    if text.contains([':', '：']) {
+        return;
+    }
+    let Some(key) = vocab::key(text) else {
+        return;
+    };
+    let Some((value, line)) = (match page.doc.blocks.get(index + 1) {
+        Some(
+            Block::Paragraph { text, line }
+            | Block::Item { text, line }
+            | Block::Note { text, line, .. }
+            | Block::Code { text, line, .. },
+        ) => Some((text.lines().next().unwrap_or("").trim(), *line)),
+        _ => None,
+    }) else {
+        return;
+    };
+    match key {
+        Key::Url => {
+            if let Some(url) = parse_url(value.trim_matches('`')) {
+                facts.urls.push(UrlFact {
+                    url,
+                    block: index + 1,
+                    line,
+                    test,
+                    method: None,
+                    aka: Vec::new(),
+                    protected: false,
+                    in_sentence: false,
+                });
+            }
+        }
+        Key::Method => {
+            if let Some(method) = Method::parse(value).or_else(|| endpoint_lines::method_in(value))
+            {
+                facts.methods.push(MethodFact {
+                    method,
+                    block: index + 1,
+                    line,
+                });
+            }
+        }
+        Key::Description => {}
+    }
+}
+
 /// A block that is only a method (a badge, a tab, a span laid out apart) followed by a block
 /// starting with the path or URL.
 fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Facts) {
@@ -752,6 +804,7 @@ fn collect_facts(page: &Page<'_>) -> Facts {
         let in_test = page.context[index].heading.is_some_and(names_test);
         line_facts(index, block, in_test, &mut facts);
         method_badge_facts(page, index, in_test, &mut facts);
+        heading_key_facts(page, index, in_test, &mut facts);
         if let Block::Heading { text, line, .. } = block
             && let Some((method, url)) = endpoint_lines::heading_brackets(text)
         {
