@@ -12,6 +12,7 @@
 //! - A label over its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`) starts
 //!   the body's parameters.
 //! - A heading that is a key (`#### 接口URL`) takes its value from the next block (`> …/gettoken`).
+//! - A plain-text environment list (`正式  api_host = https://…`) names the base URL.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
@@ -385,4 +386,29 @@ corpid | ww3f | String | 是 | 企业ID
     let endpoints = endpoints("t.md", "md", page);
     assert_eq!(endpoints[0].path, "/cgi-bin/gettoken");
     assert_eq!(endpoints[0].method, authgen_descriptor::model::Method::Get);
+}
+
+#[test]
+fn a_host_in_a_plain_text_environment_list_is_the_base_url() {
+    let page = "# App
+
+```text
+Environments:
+  正式      api_host = https://api.example.com
+  本地Mock  api_host = http://127.0.0.1:4523/m1/22-0-default
+```
+
+## Token
+
+GET {{api_host}}/oauth/token
+
+```json
+{\"access_token\": \"a\", \"expires_in\": 300}
+```
+";
+    let endpoints = endpoints("t.md", "md", page);
+    assert_eq!(
+        endpoints[0].base_urls.get("prod").map(String::as_str),
+        Some("https://api.example.com")
+    );
 }

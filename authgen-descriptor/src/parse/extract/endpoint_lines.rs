@@ -228,7 +228,13 @@ fn method_then_url(line: &str) -> Option<(Method, PageUrl)> {
         let before = words[..i].iter().rev().take(1);
         for candidate in after.chain(before) {
             let w = url_word(candidate);
-            if (w.starts_with('/') || w.starts_with("http://") || w.starts_with("https://"))
+            // A host placeholder may stand first (`{{base_url}}/oauth/token`, `${HOST}/token`).
+            let placeholder =
+                ["{{", "${", "{"].iter().any(|p| w.starts_with(p)) && w.contains("}/");
+            if (w.starts_with('/')
+                || w.starts_with("http://")
+                || w.starts_with("https://")
+                || placeholder)
                 && let Some(url) = parse_url(w)
             {
                 return Some((method, url));

@@ -1052,14 +1052,24 @@ fn table_facts(
 }
 
 /// Bare hosts named in a sentence about hosts or environments (`Hosts: https://a.example.com for
-/// production, https://sandbox.example.com for the sandbox`), each labelled by the words that
-/// follow it.
+/// production, https://sandbox.example.com for the sandbox`) or in a plain-text environment list,
+/// each labelled by the words before it on its line, else by those that follow it.
 fn prose_hosts(index: usize, block: &Block, facts: &mut Facts) {
-    let (Block::Paragraph { text, line }
-    | Block::Item { text, line }
-    | Block::Note { text, line, .. }) = block
-    else {
-        return;
+    let (text, line) = match block {
+        Block::Paragraph { text, line }
+        | Block::Item { text, line }
+        | Block::Note { text, line, .. } => (text, line),
+        // A plain-text block (an export's environment list: `正式  qyapi_host = https://…`);
+        // code in a language is a sample, whose URLs are calls.
+        Block::Code {
+            text, line, lang, ..
+        } if lang
+            .as_deref()
+            .is_none_or(|l| matches!(l, "text" | "txt" | "plain" | "plaintext")) =>
+        {
+            (text, line)
+        }
+        _ => return,
     };
     if !text.contains("://") {
         return;
@@ -1079,36 +1089,48 @@ fn prose_hosts(index: usize, block: &Block, facts: &mut Facts) {
     if !about_hosts {
         return;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    for (i, word) in words.iter().enumerate() {
-        let w = word.trim_matches(|c: char| {
-            matches!(
-                c,
-                '`' | '"' | '\'' | '(' | ')' | ',' | '，' | '。' | '<' | '>'
-            )
-        });
-        if !w.starts_with("http") {
-            continue;
+    for (offset, text_line) in text.lines().enumerate() {
+        let words: Vec<&str> = text_line.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let w = word.trim_matches(|c: char| {
+                matches!(
+                    c,
+                    '`' | '"' | '\'' | '(' | ')' | ',' | '，' | '。' | '<' | '>'
+                )
+            });
+            if !w.starts_with("http") {
+                continue;
+            }
+            let Some(url) = parse_url(w) else {
+                continue;
+            };
+            let (Some(host), "/") = (url.host, url.path.as_str()) else {
+                continue;
+            };
+            // The label is what the line says before the URL (`正式 qyapi_host =`), else what
+            // follows it (`https://… (sandbox)`).
+            let before = words[..i].join(" ");
+            let after = words[i + 1..]
+                .iter()
+                .take(4)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let from_before = vocab::environment(&before);
+            let label = if !before.is_empty() && from_before.len() <= 12 && from_before != "default"
+            {
+                from_before
+            } else {
+                vocab::environment(&after)
+            };
+            let label = if label.len() > 12 {
+                "prod".to_owned()
+            } else {
+                label
+            };
+            let at = line + u32::try_from(offset).unwrap_or(0);
+            facts.hosts.push((index, label, host, at));
         }
-        let Some(url) = parse_url(w) else {
-            continue;
-        };
-        let (Some(host), "/") = (url.host, url.path.as_str()) else {
-            continue;
-        };
-        let after: String = words[i + 1..]
-            .iter()
-            .take(4)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let label = vocab::environment(&after);
-        let label = if label.len() > 12 {
-            "prod".to_owned()
-        } else {
-            label
-        };
-        facts.hosts.push((index, label, host, *line));
     }
 }
 

@@ -163,6 +163,36 @@ pub(crate) fn read_blocks(text: &str) -> Vec<Block> {
     out.blocks
 }
 
+/// The Markdown tables written inside a plain-text fence (exports such as ApiPost's put each
+/// description in a ```` ```text ```` block, error-code tables included), at their page lines.
+/// The fence's own text is read without looking into fences again.
+fn tables_in_text(text: &str, text_line: u32) -> Vec<Block> {
+    let separator = |l: &str| {
+        let l = l.trim();
+        l.contains("---") && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    };
+    if !text.lines().any(separator) {
+        return Vec::new();
+    }
+    let parser = Parser::new_ext(text, Options::ENABLE_TABLES);
+    let mut lines = LineCounter::new(text);
+    let mut out = Builder::default();
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(tag) => out.start(tag, lines.line(range.start)),
+            event => out.event(event),
+        }
+    }
+    out.blocks
+        .into_iter()
+        .filter(|b| matches!(b, Block::Table(_)))
+        .map(|mut b| {
+            b.shift_lines(text_line.saturating_sub(1));
+            b
+        })
+        .collect()
+}
+
 #[derive(Default)]
 struct Builder {
     blocks: Vec<Block>,
@@ -372,12 +402,19 @@ impl Builder {
         } = open
         {
             // A fenced block inside a list item belongs to the page, not to the item text.
+            let text = std::mem::take(&mut self.text);
+            let tables = if lang.as_deref().is_none_or(|l| l == "text") {
+                tables_in_text(&text, text_line)
+            } else {
+                Vec::new()
+            };
             self.blocks.push(Block::Code {
                 lang,
-                text: std::mem::take(&mut self.text),
+                text,
                 line,
                 text_line,
             });
+            self.blocks.extend(tables);
             return;
         }
         // The other blocks keep a tidied copy; the buffer is cleared and reused.
@@ -498,6 +535,22 @@ mod definition_list_tests {
         assert!(
             matches!(blocks.last(), Some(Block::Paragraph { text, line }) if text == "after" && *line >= 7)
         );
+    }
+
+    #[test]
+    fn tables_inside_a_plain_text_fence_are_read_too() {
+        let page = "# T\n\n```text\nCodes:\n| errcode | meaning |\n|---|---|\n| 40001 | bad secret |\n```\n\n```json\n{\"a\": \"|---|\"}\n```\n";
+        let blocks = read_blocks(page);
+        let tables: Vec<&crate::parse::blocks::Table> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 1, "only the text fence's: {blocks:?}");
+        assert_eq!(tables[0].rows[0].cells, ["40001", "bad secret"]);
+        assert_eq!(tables[0].rows[0].line, 7, "the page's line");
     }
 
     #[test]
