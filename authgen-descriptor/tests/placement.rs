@@ -15,6 +15,7 @@
 //! - A plain-text environment list (`正式  api_host = https://…`) names the base URL.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
+//! - A sub-code column (`error | sub_error | Meaning`) documents codes as much as the main one.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -411,4 +412,32 @@ GET {{api_host}}/oauth/token
         endpoints[0].base_urls.get("prod").map(String::as_str),
         Some("https://api.example.com")
     );
+}
+
+#[test]
+fn a_sub_code_column_documents_codes_too() {
+    let page = "# Token
+
+POST https://oauth.example.com/oauth2/v3/token
+
+```json
+{\"access_token\": \"a\", \"expires_in\": 3600}
+```
+
+## Errors
+
+| error | sub_error | Meaning |
+|---|---|---|
+| 1101 | 12304 | client_secret is wrong |
+| 1102 | 20181 | grant_type is missing |
+";
+    let endpoints = endpoints("t.md", "md", page);
+    let codes: Vec<&str> = endpoints[0]
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .collect();
+    for code in ["1101", "12304", "1102", "20181"] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
 }

@@ -595,18 +595,29 @@ fn error_codes(
                 let Some(code_column) = code_column(table, columns, in_errors) else {
                     continue;
                 };
+                // A sub-code column beside it (`error | sub_error | Meaning`, Huawei's and
+                // Alipay's two-level codes): each sub-code is a documented code too.
+                let sub_column = table.header.iter().position(|h| {
+                    let h = crate::parse::vocab::normalize(h);
+                    (h.starts_with("sub") || h.starts_with('子'))
+                        && (h.contains("code") || h.contains("error") || h.contains('码'))
+                });
                 for row in &table.rows {
-                    let Some(code) = row.cells.get(code_column).map(|c| clean_code(c)) else {
-                        continue;
-                    };
-                    if code.is_empty() || code.chars().count() > 64 {
-                        continue;
-                    }
                     let message = columns
                         .cell(&row.cells, Column::Description)
                         .unwrap_or("")
                         .to_owned();
-                    push(code, message, row.line);
+                    for column in
+                        std::iter::once(code_column).chain(sub_column.filter(|c| *c != code_column))
+                    {
+                        let Some(code) = row.cells.get(column).map(|c| clean_code(c)) else {
+                            continue;
+                        };
+                        if code.is_empty() || code.chars().count() > 64 {
+                            continue;
+                        }
+                        push(code, message.clone(), row.line);
+                    }
                 }
             }
             _ => {}
