@@ -16,6 +16,8 @@
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - A sub-code column (`error | sub_error | Meaning`) documents codes as much as the main one.
+//! - Schema rows laid out in boxes (`client_key` / `Type: string` / `required` / `Example`) give
+//!   typed parameters; their attribute lines (`format: csv`, `const: …`) are none.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -440,4 +442,29 @@ POST https://oauth.example.com/oauth2/v3/token
     for code in ["1101", "12304", "1102", "20181"] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }
+}
+
+#[test]
+fn schema_rows_with_keyed_attributes_give_typed_parameters_and_no_attribute_parameters() {
+    let html = "<h2>Client token</h2><p>POST https://open.example.com/oauth/client_token/</p>
+<p>Body</p><p>application/json</p>
+<div>client_key</div><div>Type: string</div><div>required</div><div>Example</div><div>awq8x2</div>
+<div>The app id.</div>
+<div>grant_type</div><div>const: client_credential</div><div>required</div><div>Always this value.</div>
+<div>scope</div><div>Type: string</div><div>format: csv</div><div>Scopes, comma separated.</div>
+<pre><code>{\"data\": {\"access_token\": \"clt.1\", \"expires_in\": 7200}}</code></pre>";
+    let endpoints = endpoints("t.html", "html", html);
+    let params: Vec<(&str, bool, Option<&str>)> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.required, p.example.as_deref()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("client_key", true, Some("awq8x2")),
+            ("grant_type", true, Some("client_credential")),
+            ("scope", false, None)
+        ]
+    );
 }

@@ -598,6 +598,27 @@ pub fn is_client_managed_header(name: &str) -> bool {
     HEADERS.iter().any(|h| name.trim().eq_ignore_ascii_case(h))
 }
 
+/// JSON Schema keywords that generators print as `key: value` lines under a field (`Type:
+/// string`, `format: password`, `const: client_credential`): a field's attributes, never a
+/// parameter's name.
+pub const SCHEMA_KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "const",
+    "enum",
+    "default",
+    "pattern",
+    "example",
+    "examples",
+    "nullable",
+    "deprecated",
+    "minimum",
+    "maximum",
+    "minlength",
+    "maxlength",
+    "items",
+];
+
 /// Whether a name can be a parameter's name on the wire: ASCII letters, digits and the
 /// punctuation names use (`_ - . [ ] $ @ :`), with at least one letter. Words of prose
 /// (`缓存位置`) and markup (`{:`) are not.

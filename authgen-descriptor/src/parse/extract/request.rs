@@ -351,6 +351,13 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
             if !in_request && item.ty.is_none() && item.required.is_none() {
                 continue;
             }
+            // `Type: string`, `format: password`: a field's attributes, not parameters.
+            if vocab::SCHEMA_KEYWORDS
+                .iter()
+                .any(|k| item.name.eq_ignore_ascii_case(k))
+            {
+                continue;
+            }
             // `Endpoint: POST https://…`, `Method: GET`: the page's own facts, not parameters
             // (a parameter named like a key, OAuth's `resource`, is described in words).
             if vocab::key(&item.name).is_some() && states_endpoint(&item.description) {
@@ -419,35 +426,87 @@ fn schema_row_params(
         let badge = text_of(index + 1).and_then(vocab::location_word);
         let step = usize::from(badge.is_some());
         let location = badge.unwrap_or(location);
-        let (Some(name), Some(ty)) = (text_of(index), text_of(index + 1 + step)) else {
+        let Some(name) = text_of(index) else {
             continue;
         };
-        let identifier = is_param_name(name);
-        let Some(ty) = vocab::value_type(ty.split_whitespace().next().unwrap_or(""))
-            .filter(|t| *t != ValueType::Unknown)
-        else {
-            continue;
-        };
-        if !identifier || endpoint.params.iter().any(|p| p.name == name) {
+        if !is_param_name(name) || endpoint.params.iter().any(|p| p.name == name) {
             continue;
         }
-        let required = text_of(index + 2 + step).is_some_and(|t| vocab::required(t) == Some(true));
-        let description = text_of(index + step + if required { 3 } else { 2 }).map(str::to_owned);
+        let Some(row) = schema_row(&text_of, index + 1 + step) else {
+            continue;
+        };
+        let description = text_of(row.next)
+            .filter(|d| !is_param_name(d) || text_of(row.next + 1).is_none())
+            .map(str::to_owned);
         endpoint.params.push(Param {
             name: name.to_owned(),
             rust_name: snake_case(name),
             location,
-            required,
-            ty,
+            required: row.required,
+            ty: row.ty,
             max_length: None,
             secret: is_secret(name, description.as_deref()),
             description,
-            example: None,
+            example: row.example,
             role: Role::Credential,
             alternatives: Vec::new(),
             source: page.source(page.doc.blocks[index].line()),
         });
     }
+}
+
+/// What the boxes under a schema row's name say: its type (`string`, `Type: string`, or a
+/// `const: …` that makes it a string), `required`, an example or constant value, and the index
+/// of the first box that is none of these (the description).
+struct SchemaRow {
+    ty: ValueType,
+    required: bool,
+    example: Option<String>,
+    next: usize,
+}
+
+/// Reads the attribute boxes from `start`: the first must give the type; then `required`,
+/// `format: …`, `enum: …`, `default: …`, `Example` with its value in the next box, in any order.
+fn schema_row<'t>(text_of: &impl Fn(usize) -> Option<&'t str>, start: usize) -> Option<SchemaRow> {
+    let keyed = |text: &'t str, key: &str| {
+        let (k, v) = text.split_once(':')?;
+        k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
+    };
+    let first = text_of(start)?;
+    let (ty, mut example) = if let Some(value) = keyed(first, "const") {
+        (ValueType::String, Some(value.to_owned()))
+    } else {
+        let word = keyed(first, "type").unwrap_or(first);
+        let ty = vocab::value_type(word.split_whitespace().next().unwrap_or(""))
+            .filter(|t| *t != ValueType::Unknown)?;
+        (ty, None)
+    };
+    let mut required = false;
+    let mut at = start + 1;
+    while let Some(text) = text_of(at) {
+        if vocab::required(text) == Some(true) {
+            required = true;
+        } else if let Some(value) = keyed(text, "const") {
+            example = Some(value.to_owned());
+        } else if vocab::SCHEMA_KEYWORDS
+            .iter()
+            .any(|k| keyed(text, k).is_some())
+        {
+            // Other attributes say nothing the descriptor keeps.
+        } else if text.eq_ignore_ascii_case("example") {
+            example = example.or_else(|| text_of(at + 1).map(str::to_owned));
+            at += 1;
+        } else {
+            break;
+        }
+        at += 1;
+    }
+    Some(SchemaRow {
+        ty,
+        required,
+        example,
+        next: at,
+    })
 }
 
 /// Whether a word can be a parameter's wire name: ASCII, led by a letter or `_`, at most 64
