@@ -598,6 +598,26 @@ pub fn is_client_managed_header(name: &str) -> bool {
     HEADERS.iter().any(|h| name.trim().eq_ignore_ascii_case(h))
 }
 
+/// The OAuth 2.0 error codes a token endpoint answers with: RFC 6749 §5.2, RFC 6750 §3.1, and
+/// the device-flow and DPoP codes of the IANA "OAuth Extensions Error" registry.
+pub const OAUTH_ERROR_CODES: &[&str] = &[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+    "invalid_token",
+    "insufficient_scope",
+    "authorization_pending",
+    "slow_down",
+    "expired_token",
+    "invalid_dpop_proof",
+];
+
 /// JSON Schema keywords that generators print as `key: value` lines under a field (`Type:
 /// string`, `format: password`, `const: client_credential`): a field's attributes, never a
 /// parameter's name.

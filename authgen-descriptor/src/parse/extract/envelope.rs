@@ -586,6 +586,11 @@ fn error_codes(
                         push(code, message, *line);
                     }
                 }
+                // Anywhere, the OAuth 2.0 error registry's codes, which every OAuth token
+                // endpoint answers with (`invalid_client — unknown or disabled client`).
+                for (code, message) in oauth_codes(text) {
+                    push(code, message, *line);
+                }
             }
             Block::Table(table) => {
                 let Some(columns) = page.columns(index) else {
@@ -749,6 +754,42 @@ fn listed_codes(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The OAuth 2.0 error codes (RFC 6749 §5.2 and the IANA registry's common extensions) a text
+/// names as words, each with what follows it on its line (`invalid_scope — Invalid scopes`).
+fn oauth_codes(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if !text.contains("_") {
+        return out;
+    }
+    for line in text.lines() {
+        for code in crate::parse::vocab::OAUTH_ERROR_CODES {
+            let Some(at) = find_word(line, code) else {
+                continue;
+            };
+            if out.iter().any(|(c, _)| c == code) {
+                continue;
+            }
+            let message = line[at + code.len()..]
+                .trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '`' | ':' | '：' | '—' | '-' | '–' | ')')
+                })
+                .trim()
+                .to_owned();
+            out.push(((*code).to_owned(), message));
+        }
+    }
+    out
+}
+
+/// Where `word` occurs in `text` as a whole word (not inside `my_invalid_client_id`).
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
+        !text[..at].chars().next_back().is_some_and(is_word)
+            && !text[at + word.len()..].chars().next().is_some_and(is_word)
+    })
+}
+
 fn labelled_codes(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -869,6 +910,24 @@ fn name_variants(errors: &mut [ErrorCode]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn oauth_registry_codes_are_read_as_words_with_their_meaning() {
+        let found = oauth_codes(
+            "invalid_request — Missing form parameter: grant_type\nsee my_invalid_client_id and `invalid_client`: wrong secret",
+        );
+        assert_eq!(
+            found,
+            [
+                (
+                    "invalid_request".to_owned(),
+                    "Missing form parameter: grant_type".to_owned()
+                ),
+                ("invalid_client".to_owned(), "wrong secret".to_owned())
+            ]
+        );
+        assert!(oauth_codes("no codes here").is_empty());
+    }
 
     #[test]
     fn status_code_sentences() {

@@ -277,6 +277,17 @@ fn headerless_rows(
     endpoint: &mut Endpoint,
 ) {
     let header = (!table.header.is_empty()).then_some((&table.header, table.line));
+    // A star beside some names (`grant_type*`, Redoc's and RapiDoc's required mark) marks those
+    // required and, by its absence, the others optional.
+    let starred = |cell: &str| {
+        let first = cell.split_whitespace().next().unwrap_or("");
+        first.ends_with('*') || first == "*"
+    };
+    let stars = table
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.first())
+        .any(|c| starred(c));
     for (cells, line) in header
         .into_iter()
         .chain(table.rows.iter().map(|r| (&r.cells, r.line)))
@@ -299,7 +310,8 @@ fn headerless_rows(
             .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '<' | '>'))
             .filter_map(vocab::value_type)
             .find(|t| *t != ValueType::Unknown);
-        let required = vocab::required_in_text(&cells.join(" "));
+        let required =
+            vocab::required_in_text(&cells.join(" ")).or_else(|| stars.then(|| starred(first)));
         endpoint.params.push(Param {
             name: name.to_owned(),
             rust_name: snake_case(name),
