@@ -550,7 +550,14 @@ fn read_curl(words: &[String]) -> Call {
 /// The names a body sends: JSON keys, or `a=1&b=2` pairs.
 fn body_names(value: &str, json: bool) -> (Vec<String>, Option<Encoding>) {
     let value = value.trim();
-    if json || value.starts_with('{') {
+    // What the body is beats what its header says: `grant_type=client_credentials&…` under a
+    // `Content-Type: application/json` (a sample's copy-paste slip) is a form.
+    let form_shaped = value
+        .split('&')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .is_some_and(|(key, _)| is_field_name(key.trim()));
+    if value.starts_with('{') || (json && !form_shaped) {
         let names = match serde_json::from_str::<serde_json::Value>(value) {
             Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
@@ -667,6 +674,22 @@ mod tests {
         let found = find(text, false);
         let e = found.first().expect("an endpoint line");
         (e.method, e.url.host.clone(), e.url.path.clone())
+    }
+
+    #[test]
+    fn a_form_body_is_a_form_whatever_its_header_says() {
+        assert_eq!(
+            body_names("grant_type=client_credentials&client_id=abc", true),
+            (
+                vec!["grant_type".to_owned(), "client_id".to_owned()],
+                Some(Encoding::Form)
+            )
+        );
+        assert_eq!(
+            body_names("{\"client_id\": \"abc\"}", false).1,
+            Some(Encoding::Json)
+        );
+        assert_eq!(body_names("client_id: abc", true).1, Some(Encoding::Json));
     }
 
     #[test]
