@@ -150,6 +150,23 @@ fn hostile_sizes_end_at_once_with_an_error_naming_the_limit() {
 }
 
 #[test]
+fn a_hundred_thousand_unbalanced_json_boxes_are_read_as_text() {
+    // Each `{` box starts an attempt to join a JSON tree view that never closes; the attempts
+    // share one budget, so this page reads in one pass instead of 100,000 × 2,000 steps.
+    let boxes = "<div>{</div><div>\"a\": 1,</div>".repeat(100_000);
+    let page = format!("<h1>T</h1><p>POST /oauth/token</p>{boxes}");
+    let document =
+        authgen_descriptor::parse::read::read_page("boxes.html", Some("html"), &page).unwrap();
+    assert!(
+        !document
+            .blocks
+            .iter()
+            .any(|b| matches!(b, authgen_descriptor::parse::blocks::Block::Code { .. })),
+        "no box run balances, so none becomes code"
+    );
+}
+
+#[test]
 fn cr_only_and_mixed_line_endings_read_like_lf() {
     let lf = "# T\n\n**Path：** /a/token\n\n**Method：** POST\n\n| 参数 | 类型 |\n|---|---|\n| app_id | string |\n| secret | string |\n";
     let read = |text: &str| {

@@ -346,9 +346,11 @@ fn join_json_trees(blocks: Vec<Block>) -> Vec<Block> {
         return blocks;
     }
     let mut out = Vec::with_capacity(blocks.len());
+    // Paragraphs looked at in all attempts: a page of a million lone `{` boxes stays linear.
+    let mut budget = blocks.len().saturating_mul(4).saturating_add(10_000);
     let mut i = 0;
     while i < blocks.len() {
-        if let Some((end, code)) = json_tree_at(&blocks, i) {
+        if let Some((end, code)) = json_tree_at(&blocks, i, &mut budget) {
             out.push(code);
             i = end;
         } else {
@@ -359,8 +361,9 @@ fn join_json_trees(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
-/// The code block of the JSON tree starting at `start`, and the index after it.
-fn json_tree_at(blocks: &[Block], start: usize) -> Option<(usize, Block)> {
+/// The code block of the JSON tree starting at `start`, and the index after it. Each paragraph
+/// looked at takes one from `budget`; none is looked at once it is spent.
+fn json_tree_at(blocks: &[Block], start: usize, budget: &mut usize) -> Option<(usize, Block)> {
     let Some(Block::Paragraph { text, line }) = blocks.get(start) else {
         return None;
     };
@@ -377,6 +380,7 @@ fn json_tree_at(blocks: &[Block], start: usize) -> Option<(usize, Block)> {
         let Block::Paragraph { text, .. } = block else {
             return None;
         };
+        *budget = budget.checked_sub(1)?;
         // A box's own line breaks (`"key":` above its value) are layout.
         let part = text.split_whitespace().collect::<Vec<_>>().join(" ");
         depth += part.matches(['{', '[']).count() as i64;
