@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const EXTENSIONS: [Option<&str>; 12] = [
+const EXTENSIONS: [Option<&str>; 13] = [
     Some("md"),
     Some("mdx"),
     Some("html"),
@@ -15,6 +15,7 @@ const EXTENSIONS: [Option<&str>; 12] = [
     Some("org"),
     Some("apib"),
     Some("yaml"),
+    Some("raml"),
     None,
 ];
 
