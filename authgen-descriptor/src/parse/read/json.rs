@@ -86,7 +86,8 @@ pub(super) fn blocks_of(value: &Value) -> Vec<Block> {
     blocks
 }
 
-fn scalar(value: &Value) -> Option<String> {
+/// A scalar's text (strings as they are, numbers and booleans as written); `None` otherwise.
+pub(super) fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

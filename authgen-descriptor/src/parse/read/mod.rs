@@ -6,6 +6,7 @@
 mod html;
 mod json;
 mod json_html;
+mod layout;
 mod markdown;
 mod mdx;
 mod openapi;

@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use super::layout;
+
 use crate::parse::blocks::{Block, Row, Table};
 
 /// How many `$ref`s one schema walk may follow (cycles and blow-ups end here).
@@ -124,33 +126,14 @@ pub fn blocks(doc: &Value) -> Vec<Block> {
                 .or_else(|| op.get("operationId"))
                 .and_then(Value::as_str)
                 .unwrap_or(path);
-            out.push(Block::Heading {
-                level: 2,
-                text: summary.to_owned(),
-                line,
-            });
-            out.push(Block::Paragraph {
-                text: format!("{} {path}", method.to_ascii_uppercase()),
-                line,
-            });
+            let mut head = layout::operation_head(summary, method, path, &servers);
+            let hosts = (head.len() > 2).then(|| head.remove(2));
+            out.extend(head);
             if let Some(description) = op.get("description").and_then(Value::as_str) {
                 // Descriptions are Markdown: their tables and lists (error codes) are read too.
                 out.extend(super::markdown::read_blocks(description));
             }
-            if !servers.is_empty() {
-                out.push(Block::Table(Table {
-                    header: vec!["Environment".into(), "URL".into()],
-                    rows: servers
-                        .iter()
-                        .map(|(label, url)| Row {
-                            cells: vec![label.clone(), url.clone()],
-                            depth: 0,
-                            line,
-                        })
-                        .collect(),
-                    line,
-                }));
-            }
+            out.extend(hosts);
             out.extend(security(doc, op));
             parameters(doc, item.get("parameters"), op.get("parameters"), &mut out);
             // Swagger 2 states the body's media type in `consumes` (per operation or for all).
@@ -160,10 +143,8 @@ pub fn blocks(doc: &Value) -> Vec<Block> {
                 .and_then(|c| c.get(0))
                 .and_then(Value::as_str)
             {
-                out.push(Block::Paragraph {
-                    text: format!("Send the body as Content-Type: {media}"),
-                    line,
-                });
+                let [_, sentence] = layout::body_intro(media);
+                out.push(sentence);
             }
             request_body(doc, op, &mut out);
             responses(doc, op, &mut out);
@@ -428,29 +409,18 @@ fn properties_table(doc: &Value, schema: &Value) -> Option<Table> {
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    Some(Table {
-        header: ["Name", "Type", "Required", "Description"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: properties
-            .iter()
-            .map(|(name, p)| Row {
-                cells: vec![
-                    name.clone(),
-                    type_of(doc, p),
-                    required.contains(&name.as_str()).to_string(),
-                    resolve(doc, p)
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .replace('\n', " "),
-                ],
-                depth: 0,
-                line: 1,
-            })
-            .collect(),
-        line: 1,
-    })
+    Some(layout::fields_table(properties.iter().map(|(name, p)| {
+        layout::FieldRow {
+            name: name.clone(),
+            ty: type_of(doc, p),
+            required: required.contains(&name.as_str()),
+            description: resolve(doc, p)
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        }
+    })))
 }
 
 fn request_body(doc: &Value, op: &Value, out: &mut Vec<Block>) {
@@ -465,15 +435,8 @@ fn request_body(doc: &Value, op: &Value, out: &mut Vec<Block>) {
     let Some((media, body)) = content.iter().next() else {
         return;
     };
-    out.push(Block::Label {
-        text: "Request body".into(),
-        line: 1,
-    });
     // The media type states the encoding the way a page's prose does.
-    out.push(Block::Paragraph {
-        text: format!("Send the body as Content-Type: {media}"),
-        line: 1,
-    });
+    out.extend(layout::body_intro(media));
     if let Some(table) = body.get("schema").and_then(|s| properties_table(doc, s)) {
         out.push(Block::Table(table));
     }
@@ -486,24 +449,11 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
     for (status, response) in responses {
         let response = resolve(doc, response);
         let success = status.starts_with('2');
-        let description = response
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        out.push(Block::Label {
-            text: if success {
-                format!("Response {status}")
-            } else {
-                format!("Error {status}")
-            },
-            line: 1,
-        });
-        if !success {
-            out.push(Block::Paragraph {
-                text: format!("`{status}`: {description}"),
-                line: 1,
-            });
-        }
+        let description = response.get("description").and_then(Value::as_str);
+        out.extend(layout::response_head(
+            status,
+            Some(description.unwrap_or("")),
+        ));
         let media = response
             .get("content")
             .and_then(Value::as_object)
@@ -522,22 +472,13 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
             })
             .or_else(|| response.pointer("/examples/application~1json"));
         if let Some(example) = example {
-            out.extend(Block::labelled_sample(
-                if success {
-                    "Response example"
-                } else {
-                    "Error example"
-                },
-                "json",
+            out.extend(layout::response_example(
+                status,
                 &serde_json::to_string_pretty(example).unwrap_or_default(),
             ));
         }
         if success && let Some(table) = schema.and_then(|s| properties_table(doc, s)) {
-            out.push(Block::Label {
-                text: "Response fields".into(),
-                line: 1,
-            });
-            out.push(Block::Table(table));
+            out.extend(layout::response_fields(table));
         }
         if success && let Some(schema) = schema {
             description_tables(doc, schema, 0, out);

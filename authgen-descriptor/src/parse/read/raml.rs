@@ -7,8 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Document, Reader};
-use crate::parse::blocks::{Block, Row, Table};
+use super::{Document, Reader, layout};
+use crate::parse::blocks::{Block, Table};
 use crate::parse::diagnostics::Diagnostic;
 
 /// How deeply resources may nest (`/a:` → `/b:` → …); a real description nests a few levels.
@@ -93,17 +93,11 @@ fn base_uri(doc: &Value) -> Vec<(String, String)> {
     let Some(uri) = doc.get("baseUri").and_then(Value::as_str) else {
         return Vec::new();
     };
-    let version = doc.get("version").and_then(scalar).unwrap_or_default();
+    let version = doc
+        .get("version")
+        .and_then(super::json::scalar)
+        .unwrap_or_default();
     vec![("prod".to_owned(), uri.replace("{version}", &version))]
-}
-
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// Every method of every resource under `node`, whose path so far is `prefix`.
@@ -148,29 +142,7 @@ fn operation(
         .or_else(|| resource.get("displayName"))
         .and_then(Value::as_str)
         .unwrap_or(path);
-    out.push(Block::Heading {
-        level: 2,
-        text: title.to_owned(),
-        line: 1,
-    });
-    out.push(Block::Paragraph {
-        text: format!("{} {path}", method.to_ascii_uppercase()),
-        line: 1,
-    });
-    if !hosts.is_empty() {
-        out.push(Block::Table(Table {
-            header: vec!["Environment".into(), "URL".into()],
-            rows: hosts
-                .iter()
-                .map(|(label, url)| Row {
-                    cells: vec![label.clone(), url.clone()],
-                    depth: 0,
-                    line: 1,
-                })
-                .collect(),
-            line: 1,
-        }));
-    }
+    out.extend(layout::operation_head(title, method, path, hosts));
     if let Some(description) = op.get("description").and_then(Value::as_str) {
         out.extend(super::markdown::read_blocks(description));
     }
@@ -198,14 +170,7 @@ fn operation(
         .and_then(Value::as_object)
         .and_then(|b| b.iter().next())
     {
-        out.push(Block::Label {
-            text: "Request body".into(),
-            line: 1,
-        });
-        out.push(Block::Paragraph {
-            text: format!("Send the body as Content-Type: {media}"),
-            line: 1,
-        });
+        out.extend(layout::body_intro(media));
         if let Some(table) = body_properties(doc, body).and_then(|p| properties_table(doc, p)) {
             out.push(Block::Table(table));
         }
@@ -267,37 +232,22 @@ fn properties_table(doc: &Value, properties: &Value) -> Option<Table> {
     if map.is_empty() {
         return None;
     }
-    Some(Table {
-        header: ["Name", "Type", "Required", "Description"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: map
-            .iter()
-            .map(|(key, p)| {
-                let (name, optional) = match key.strip_suffix('?') {
-                    Some(name) => (name, true),
-                    None => (key.as_str(), false),
-                };
-                let required =
-                    !optional && p.get("required").and_then(Value::as_bool) != Some(false);
-                Row {
-                    cells: vec![
-                        name.to_owned(),
-                        type_of(doc, p),
-                        required.to_string(),
-                        p.get("description")
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .trim()
-                            .replace('\n', " "),
-                    ],
-                    depth: 0,
-                    line: 1,
-                }
-            })
-            .collect(),
-        line: 1,
-    })
+    Some(layout::fields_table(map.iter().map(|(key, p)| {
+        let (name, optional) = match key.strip_suffix('?') {
+            Some(name) => (name, true),
+            None => (key.as_str(), false),
+        };
+        layout::FieldRow {
+            name: name.to_owned(),
+            ty: type_of(doc, p),
+            required: !optional && p.get("required").and_then(Value::as_bool) != Some(false),
+            description: p
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
+        }
+    })))
 }
 
 /// Each response: a label saying its status, an error's description as a sentence (its codes
@@ -307,21 +257,10 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
         return;
     };
     for (status, response) in responses {
-        let success = status.starts_with('2');
-        out.push(Block::Label {
-            text: if success {
-                format!("Response {status}")
-            } else {
-                format!("Error {status}")
-            },
-            line: 1,
-        });
-        if !success && let Some(description) = response.get("description").and_then(Value::as_str) {
-            out.push(Block::Paragraph {
-                text: format!("`{status}`: {}", description.trim()),
-                line: 1,
-            });
-        }
+        out.extend(layout::response_head(
+            status,
+            response.get("description").and_then(Value::as_str),
+        ));
         let Some(body) = response
             .get("body")
             .and_then(Value::as_object)
@@ -329,22 +268,13 @@ fn responses(doc: &Value, op: &Value, out: &mut Vec<Block>) {
         else {
             continue;
         };
-        let label = if success {
-            "Response example"
-        } else {
-            "Error example"
-        };
         for example in examples(body) {
-            out.extend(Block::labelled_sample(label, "json", &example));
+            out.extend(layout::response_example(status, &example));
         }
-        if success
+        if status.starts_with('2')
             && let Some(table) = body_properties(doc, body).and_then(|p| properties_table(doc, p))
         {
-            out.push(Block::Label {
-                text: "Response fields".into(),
-                line: 1,
-            });
-            out.push(Block::Table(table));
+            out.extend(layout::response_fields(table));
         }
     }
 }
