@@ -518,7 +518,10 @@ fn error_codes(
     };
     for index in range {
         match &page.doc.blocks[index] {
-            Block::Code { line, .. } if page.section(index) == Section::ErrorSample => {
+            Block::Code { line, .. }
+                if page.section(index) == Section::ErrorSample
+                    || page.sample(index).is_some_and(is_http_error_body) =>
+            {
                 let Some(sample) = page.sample(index) else {
                     continue;
                 };
@@ -754,6 +757,28 @@ fn listed_codes(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// A sample that is an HTTP error body wherever a page shows it: a small object with an HTTP
+/// error status in a code field and a message beside it (`{"status": 403, "message": "invalid
+/// client secret"}`), and no token.
+fn is_http_error_body(sample: &Value) -> bool {
+    let Some(map) = sample.as_object() else {
+        return false;
+    };
+    let status = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            .is_some_and(|n| (400..600).contains(&n))
+    };
+    map.len() <= 4
+        && !map.keys().any(|k| names_token_field(k))
+        && map
+            .iter()
+            .any(|(k, v)| CODE_NAMES.iter().any(|n| loose_eq(k, n)) && status(v))
+        && map
+            .keys()
+            .any(|k| MESSAGE_NAMES.iter().any(|n| loose_eq(k, n)))
+}
+
 /// The OAuth 2.0 error codes (RFC 6749 §5.2 and the IANA registry's common extensions) a text
 /// names as words, each with what follows it on its line (`invalid_scope — Invalid scopes`).
 fn oauth_codes(text: &str) -> Vec<(String, String)> {
@@ -910,6 +935,25 @@ fn name_variants(errors: &mut [ErrorCode]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_bodies_with_an_http_error_status_are_error_bodies() {
+        let body = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        assert!(is_http_error_body(&body(
+            r#"{"status": 403, "message": "invalid client secret"}"#
+        )));
+        assert!(is_http_error_body(&body(
+            r#"{"code": "401", "msg": "unauthorized"}"#
+        )));
+        for not_one in [
+            r#"{"status": 200, "message": "ok"}"#,
+            r#"{"status": 400, "message": "x", "access_token": "t"}"#,
+            r#"{"status": 400}"#,
+            r#"{"errcode": 40001, "errmsg": "invalid credential"}"#,
+        ] {
+            assert!(!is_http_error_body(&body(not_one)), "{not_one}");
+        }
+    }
 
     #[test]
     fn oauth_registry_codes_are_read_as_words_with_their_meaning() {
