@@ -468,3 +468,37 @@ fn schema_rows_with_keyed_attributes_give_typed_parameters_and_no_attribute_para
         ]
     );
 }
+
+#[test]
+fn a_notes_table_laid_out_like_parameters_gives_none_and_says_so() {
+    let page = "# Token
+
+GET https://api.example.com/api/oauth2/access_token?app_id=a&secret=s
+
+```json
+{\"access_token\": \"a\", \"expire_time\": \"20260101120000\"}
+```
+
+## Refresh strategy
+
+| 字段 | 类型 | 必填 | 描述 |
+| --- | --- | --- | --- |
+| 缓存位置 | — | 是 | Redis |
+| 刷新间隔 | — | 是 | 20 分钟 |
+";
+    let (found, _, diagnostics) = describe_text("t.md", Some("md"), page);
+    let (endpoints, _) = found.unwrap();
+    assert!(endpoints[0].params.iter().all(|p| p.name.is_ascii()));
+    assert!(
+        endpoints[0].conflicts.is_empty(),
+        "{:?}",
+        endpoints[0].conflicts
+    );
+    let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("t.md:11: warning: a table of parameters")),
+        "{messages:?}"
+    );
+}

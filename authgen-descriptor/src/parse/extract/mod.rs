@@ -277,7 +277,7 @@ fn warn_unused_tables(page: &Page<'_>, endpoints: &[Endpoint], diagnostics: &mut
         diagnostics.push(Diagnostic::warning(
             page.source(table.line),
             format!(
-                "a table of {kind} ({} rows, columns {}) gave no fact: its section ({section:?}) is not one this kind of table is read in, or no endpoint's segment holds it",
+                "a table of {kind} ({} rows, columns {}) gave no fact: its section ({section:?}) is not one this kind of table is read in, no endpoint's segment holds it, or its names are none a request could carry",
                 table.rows.len(),
                 table.header.iter().map(|h| format!("`{}`", h.trim())).collect::<Vec<_>>().join(", ")
             ),

@@ -180,16 +180,12 @@ pub(super) fn read(page: &Page<'_>, range: Range<usize>, paths: &[&str], endpoin
             param.location = Location::Path;
         }
     }
+    // Before the sample is compared with the tables, so no contradiction is recorded about a
+    // row that is no parameter; and after the calls add theirs.
+    drop_non_parameters(endpoint);
     reconcile_with_sample(page, &samples, endpoint, default_location);
     add_call_params(page, &calls, endpoint);
-    // `User-Agent`, `Host`, `Content-Length` … are set by the HTTP client on every request: a
-    // table or a sample that lists them shows a transport detail, not something to ask for.
-    endpoint
-        .params
-        .retain(|p| !(p.location == Location::Header && vocab::is_client_managed_header(&p.name)));
-    // A row or item whose name no request could carry (`缓存位置` in a notes table laid out like
-    // a parameter table, kramdown's `{: .note }`) is not a parameter.
-    endpoint.params.retain(|p| vocab::is_wire_name(&p.name));
+    drop_non_parameters(endpoint);
     // A call whose parameters all go in the query has no body, whatever its method.
     if endpoint.encoding != Encoding::Query
         && !endpoint.params.iter().any(|p| p.location == Location::Body)
@@ -401,6 +397,17 @@ fn list_params(page: &Page<'_>, range: Range<usize>, default: Location, endpoint
             });
         }
     }
+}
+
+/// Drops what was read as a parameter but is none: a header the HTTP client sets on every
+/// request (`User-Agent`, `Host`, `Content-Length`: a table or sample listing them shows a
+/// transport detail, not something to ask for), and a name no request could carry (`缓存位置` in
+/// a notes table laid out like a parameter table, kramdown's `{: .note }`).
+fn drop_non_parameters(endpoint: &mut Endpoint) {
+    endpoint.params.retain(|p| {
+        vocab::is_wire_name(&p.name)
+            && !(p.location == Location::Header && vocab::is_client_managed_header(&p.name))
+    });
 }
 
 /// Whether a value starts with a method, a path or a URL.
