@@ -590,7 +590,7 @@ fn parse_param_item(line: &str) -> Option<ParamItem> {
         return None;
     }
     // Markers sit in a parenthesis or right after the name: `(string, required)`, `— required —`.
-    let head: String = rest.chars().take(48).collect();
+    let head: String = rest.chars().take(60).collect();
     let head_lower = case::lowercase(&head);
     let paren = head
         .split_once(['(', '（'])
