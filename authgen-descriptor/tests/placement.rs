@@ -12,7 +12,8 @@
 //! - A label over its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`) starts
 //!   the body's parameters.
 //! - A heading that is a key (`#### 接口URL`) takes its value from the next block (`> …/gettoken`).
-//! - A plain-text environment list (`正式  api_host = https://…`) names the base URL.
+//! - A plain-text environment list (`正式  api_host = https://…`), or any list of labelled bare
+//!   hosts (`EU  https://accounts.example.eu`), names the base URLs.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
 //! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
 //! - A sub-code column (`error | sub_error | Meaning`) documents codes as much as the main one.
@@ -500,5 +501,36 @@ GET https://api.example.com/api/oauth2/access_token?app_id=a&secret=s
             .iter()
             .any(|m| m.starts_with("t.md:11: warning: a table of parameters")),
         "{messages:?}"
+    );
+}
+
+#[test]
+fn a_list_of_labelled_bare_hosts_names_the_base_urls() {
+    let page = "# Token
+
+The host must be the one of the org's data centre:
+
+    US  https://accounts.example.com
+    EU  https://accounts.example.eu
+
+POST /oauth/v2/token
+
+```json
+{\"access_token\": \"a\", \"expires_in\": 3600}
+```
+";
+    let endpoints = endpoints("t.md", "md", page);
+    let mut hosts: Vec<&str> = endpoints[0]
+        .base_urls
+        .values()
+        .map(String::as_str)
+        .collect();
+    hosts.sort_unstable();
+    assert_eq!(
+        hosts,
+        [
+            "https://accounts.example.com",
+            "https://accounts.example.eu"
+        ]
     );
 }

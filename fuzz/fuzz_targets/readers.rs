@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-const EXTENSIONS: [Option<&str>; 13] = [
+const EXTENSIONS: [Option<&str>; 14] = [
     Some("md"),
     Some("mdx"),
     Some("html"),
@@ -16,6 +16,7 @@ const EXTENSIONS: [Option<&str>; 13] = [
     Some("apib"),
     Some("yaml"),
     Some("raml"),
+    Some("http"),
     None,
 ];
 

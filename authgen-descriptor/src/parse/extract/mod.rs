@@ -1086,7 +1086,15 @@ fn prose_hosts(index: usize, block: &Block, facts: &mut Facts) {
     ]
     .iter()
     .any(|w| case::contains_ascii_ci(text, w) || text.contains(w));
-    if !about_hosts {
+    // Or a list whose every line is a short label and a bare host (`EU  https://accounts.x.eu`).
+    let bare_host = |word: &str| parse_url(word).is_some_and(|u| u.host.is_some() && u.path == "/");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let host_list = lines.len() >= 2
+        && lines.iter().all(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words.len() <= 4 && words.iter().filter(|w| bare_host(w)).count() == 1
+        });
+    if !about_hosts && !host_list {
         return;
     }
     for (offset, text_line) in text.lines().enumerate() {

@@ -4,6 +4,7 @@
 //! one entry in [`READERS`]. The reader with the highest [`Reader::sniff`] score reads the page.
 
 mod html;
+mod http_file;
 mod json;
 mod json_html;
 mod layout;
@@ -45,6 +46,7 @@ pub trait Reader: Sync {
 pub static READERS: &[&dyn Reader] = &[
     &json_html::JsonHtmlReader,
     &raml::RamlReader,
+    &http_file::HttpFileReader,
     &json::JsonReader,
     &yaml::YamlReader,
     &mdx::MdxReader,
