@@ -15,7 +15,8 @@
 //! - A plain-text environment list (`正式  api_host = https://…`), or any list of labelled bare
 //!   hosts (`EU  https://accounts.example.eu`), names the base URLs.
 //! - A host table (`Environment | URL`) in a request section lists hosts, not parameters.
-//! - A browser authorisation page is no endpoint, and its parameters are not the next one's.
+//! - A browser authorisation page is no endpoint, and its parameters are not the next one's; nor
+//!   are those of a section that declares another call (a heading, then `GET …/shop.json`).
 //! - A sub-code column (`error | sub_error | Meaning`) documents codes as much as the main one.
 //! - Schema rows laid out in boxes (`client_key` / `Type: string` / `required` / `Example`) give
 //!   typed parameters; their attribute lines (`format: csv`, `const: …`) are none.
@@ -533,4 +534,33 @@ POST /oauth/v2/token
             "https://accounts.example.eu"
         ]
     );
+}
+
+#[test]
+fn a_section_declaring_another_call_keeps_its_parameters() {
+    let page = "# Shop sync
+
+## Exchange code for access token
+
+POST https://{shop}.example.com/admin/oauth/access_token
+
+| Name | Required | Description |
+|---|---|---|
+| client_id | yes | The app key |
+| code | yes | The code |
+
+```json
+{\"access_token\": \"shpat_1\", \"scope\": \"read_orders\"}
+```
+
+## Shop info (token check)
+
+GET https://{shop}.example.com/admin/api/2025-10/shop.json
+
+| Name | Required | Description |
+|---|---|---|
+| X-Shop-Access-Token | yes | The token |
+| fields | no | Fields to return |
+";
+    assert_eq!(param_names("t.md", "md", page), ["client_id", "code"]);
 }

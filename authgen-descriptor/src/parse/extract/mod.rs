@@ -100,12 +100,31 @@ pub fn extract(doc: &Document) -> Result<PageExtract, Diagnostic> {
         ));
     }
     // A browser authorisation page (`/oauth2/authorize`, `/to_login`) is no endpoint, but what
-    // documents it (its query parameters) belongs to it, not to the next endpoint.
+    // documents it (its query parameters) belongs to it, not to the next endpoint. So does a
+    // section that declares another call (a heading, then `METHOD URL` on its own line) which
+    // is no endpoint here: a tool export's `GET …/shop.json` keeps its headers and query.
+    // Another spelling of an endpoint (a prefix more or less) ends like it.
+    let last = |path: &str| {
+        path.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_owned()
+    };
+    let described = |path: &str| anchors.iter().any(|a| last(&a.url.path) == last(path));
     let fences: Vec<usize> = facts
         .urls
         .iter()
         .chain(&facts.lines)
-        .filter(|f| vocab::names_authorize_page(&f.url.path) && !f.test)
+        .filter(|f| {
+            let declares_section = f.method.is_some()
+                && f.url.path != "/"
+                && !f.in_sentence
+                && f.block > 0
+                && matches!(doc.blocks.get(f.block - 1), Some(Block::Heading { .. }))
+                && !described(&f.url.path);
+            (vocab::names_authorize_page(&f.url.path) || declares_section) && !f.test
+        })
         .map(|f| f.block)
         .collect();
     let bounds = segment_bounds(&doc.blocks, &anchors, &fences);

@@ -81,6 +81,9 @@ pub(super) fn blocks_of(value: &Value) -> Vec<Block> {
     if super::postman::is_postman(value) {
         return super::postman::blocks(value);
     }
+    if super::insomnia::is_insomnia(value) {
+        return super::insomnia::blocks(value);
+    }
     let mut blocks = Vec::new();
     walk(value, None, 1, &mut blocks);
     blocks

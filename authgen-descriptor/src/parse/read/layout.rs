@@ -1,4 +1,4 @@
-//! How the structured readers (OpenAPI, RAML) lay an operation out as the blocks a human page
+//! How the structured readers (OpenAPI, RAML, Postman, Insomnia) lay an operation out as the blocks a human page
 //! would show, so that extraction reads every format the same way: a heading, `METHOD path`, the
 //! hosts as an `Environment | URL` table, a `Request body` label with the media type said in a
 //! sentence, `Name | Type | Required | Description` tables, and per response a status label, an
@@ -127,4 +127,54 @@ pub(super) fn response_fields(table: Table) -> [Block; 2] {
         },
         Block::Table(table),
     ]
+}
+
+/// A labelled `Name | Value | Description` table, as request tools show headers, query and form
+/// fields; nothing when there are no rows.
+pub(super) fn name_value_table(label: &str, rows: Vec<Vec<String>>, out: &mut Vec<Block>) {
+    if rows.is_empty() {
+        return;
+    }
+    out.push(Block::Label {
+        text: label.to_owned(),
+        line: 1,
+    });
+    out.push(Block::Table(Table {
+        header: vec!["Name".into(), "Value".into(), "Description".into()],
+        rows: rows
+            .into_iter()
+            .map(|cells| Row {
+                cells,
+                depth: 0,
+                line: 1,
+            })
+            .collect(),
+        line: 1,
+    }));
+}
+
+/// `[{<key>, value, description, disabled}]` (Postman's `key`, Insomnia's `name`) as
+/// `Name | Value | Description` rows, disabled entries left out.
+pub(super) fn pairs(key: &str, list: Option<&serde_json::Value>) -> Vec<Vec<String>> {
+    use serde_json::Value;
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.get("disabled").and_then(Value::as_bool).unwrap_or(false))
+        .filter_map(|e| {
+            Some(vec![
+                e.get(key)?.as_str()?.to_owned(),
+                e.get("value")
+                    .and_then(super::json::scalar)
+                    .unwrap_or_default(),
+                e.get("description")
+                    .and_then(|d| {
+                        d.as_str()
+                            .or_else(|| d.get("content").and_then(Value::as_str))
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
+            ])
+        })
+        .collect()
 }

@@ -5,6 +5,7 @@
 
 mod html;
 mod http_file;
+mod insomnia;
 mod json;
 mod json_html;
 mod layout;

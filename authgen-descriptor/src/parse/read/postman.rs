@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 
-use crate::parse::blocks::{Block, Row, Table};
+use super::layout;
+use crate::parse::blocks::Block;
 
 /// How deeply folders may nest before the walk stops (a hostile collection cannot recurse far).
 const MAX_FOLDER_DEPTH: usize = 32;
@@ -37,7 +38,12 @@ pub fn blocks(collection: &Value) -> Vec<Block> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|v| Some((v.get("key")?.as_str()?.to_owned(), scalar(v.get("value")?)?)))
+        .filter_map(|v| {
+            Some((
+                v.get("key")?.as_str()?.to_owned(),
+                super::json::scalar(v.get("value")?)?,
+            ))
+        })
         .collect();
     let inherited = collection.get("auth");
     items(collection, &variables, inherited, 0, &mut out);
@@ -76,15 +82,6 @@ fn items(
     }
 }
 
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// A description: a string, or `{content, type}`.
 fn description(value: Option<&Value>) -> Option<String> {
     let value = value?;
@@ -100,44 +97,6 @@ fn fill(text: &str, variables: &[(String, String)]) -> String {
     variables.iter().fold(text.to_owned(), |t, (k, v)| {
         t.replace(&format!("{{{{{k}}}}}"), v)
     })
-}
-
-fn table(label: &str, rows: Vec<Vec<String>>, out: &mut Vec<Block>) {
-    if rows.is_empty() {
-        return;
-    }
-    out.push(Block::Label {
-        text: label.to_owned(),
-        line: 1,
-    });
-    out.push(Block::Table(Table {
-        header: vec!["Name".into(), "Value".into(), "Description".into()],
-        rows: rows
-            .into_iter()
-            .map(|cells| Row {
-                cells,
-                depth: 0,
-                line: 1,
-            })
-            .collect(),
-        line: 1,
-    }));
-}
-
-/// `[{key, value, description, disabled}]` as table rows (disabled entries left out).
-fn key_values(list: Option<&Value>) -> Vec<Vec<String>> {
-    list.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.get("disabled").and_then(Value::as_bool).unwrap_or(false))
-        .filter_map(|e| {
-            Some(vec![
-                e.get("key")?.as_str()?.to_owned(),
-                e.get("value").and_then(scalar).unwrap_or_default(),
-                description(e.get("description")).unwrap_or_default(),
-            ])
-        })
-        .collect()
 }
 
 fn request(
@@ -225,7 +184,7 @@ fn request(
                     line: 1,
                 });
                 // The header the scheme puts on the request, as a page lists it.
-                table(
+                layout::name_value_table(
                     "Request headers",
                     vec![vec!["Authorization".to_owned(), "Basic …".to_owned(), text]],
                     out,
@@ -238,21 +197,33 @@ fn request(
             _ => {}
         }
     }
-    table("Request headers", key_values(request.get("header")), out);
+    layout::name_value_table(
+        "Request headers",
+        layout::pairs("key", request.get("header")),
+        out,
+    );
     if let Some(url) = request.get("url").filter(|u| u.is_object()) {
-        table("Query parameters", key_values(url.get("query")), out);
-        table("Path parameters", key_values(url.get("variable")), out);
+        layout::name_value_table(
+            "Query parameters",
+            layout::pairs("key", url.get("query")),
+            out,
+        );
+        layout::name_value_table(
+            "Path parameters",
+            layout::pairs("key", url.get("variable")),
+            out,
+        );
     }
     if let Some(body) = request.get("body") {
         match body.get("mode").and_then(Value::as_str) {
-            Some("urlencoded") => table(
+            Some("urlencoded") => layout::name_value_table(
                 "Request body (application/x-www-form-urlencoded)",
-                key_values(body.get("urlencoded")),
+                layout::pairs("key", body.get("urlencoded")),
                 out,
             ),
-            Some("formdata") => table(
+            Some("formdata") => layout::name_value_table(
                 "Request body (multipart/form-data)",
-                key_values(body.get("formdata")),
+                layout::pairs("key", body.get("formdata")),
                 out,
             ),
             Some("raw") => {
