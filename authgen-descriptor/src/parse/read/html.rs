@@ -663,7 +663,23 @@ fn element_text(tree: &Tree, element: Id, scratch: &mut String) -> String {
 
 /// Text of a `<pre>`, verbatim (entities decoded by the parser).
 fn raw_text(tree: &Tree, pre: Id) -> String {
-    let mut text: String = tree.subtree(pre).filter_map(|n| tree.text(n)).collect();
+    let mut text = String::new();
+    for step in tree.walk(pre) {
+        let Step::Enter(node) = step else {
+            continue;
+        };
+        if let Some(t) = tree.text(node) {
+            text.push_str(t);
+        } else if node != pre
+            // A highlighter's line boxes (`<div class="ec-line">`, `<span>`s apart by `<br>`)
+            // are the code's lines.
+            && tree.name(node).is_some_and(|n| matches!(n, "div" | "p" | "li" | "tr" | "br"))
+            && !text.is_empty()
+            && !text.ends_with('\n')
+        {
+            text.push('\n');
+        }
+    }
     if !text.ends_with('\n') {
         text.push('\n');
     }
@@ -844,6 +860,18 @@ mod tests {
             !blocks
                 .iter()
                 .any(|b| matches!(b, Block::Paragraph { text, .. } if text.contains("never")))
+        );
+    }
+
+    #[test]
+    fn code_lines_laid_out_as_boxes_keep_their_line_breaks() {
+        let html = "<pre data-language=\"http\"><code><div class=\"ec-line\"><div class=\"code\">\
+                    <span>POST</span><span> https://a.example.com/v1/token</span></div></div>\
+                    <div class=\"ec-line\"><div class=\"code\">Accept: application/json</div></div></code></pre>";
+        let blocks = read_fragment(html);
+        assert!(
+            matches!(&blocks[0], Block::Code { text, .. } if text == "POST https://a.example.com/v1/token\nAccept: application/json\n"),
+            "{blocks:?}"
         );
     }
 
