@@ -20,6 +20,8 @@
 //! - A sub-code column (`error | sub_error | Meaning`) documents codes as much as the main one.
 //! - Schema rows laid out in boxes (`client_key` / `Type: string` / `required` / `Example`) give
 //!   typed parameters; their attribute lines (`format: csv`, `const: …`) are none.
+//! - The encoding: literal requests that all send a form outweigh a sentence saying JSON; "a
+//!   URL-encoded form (not JSON)" says form. An error body is never a request sample.
 //! - What is not a value: a code span's backticks, and headers the HTTP client sets itself
 //!   (`User-Agent`, `Content-Length`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -563,4 +565,66 @@ GET https://{shop}.example.com/admin/api/2025-10/shop.json
 | fields | no | Fields to return |
 ";
     assert_eq!(param_names("t.md", "md", page), ["client_id", "code"]);
+}
+
+#[test]
+fn requests_that_all_send_a_form_outweigh_a_sentence_saying_json() {
+    let page = "# Token
+
+POST https://api.example.com/oauth2/token
+
+Send the parameters as a JSON body.
+
+```bash
+curl -X POST https://api.example.com/oauth2/token -d grant_type=client_credentials -d client_id=abc
+```
+
+```bash
+curl -X POST https://api.example.com/oauth2/token --data-urlencode grant_type=refresh_token
+```
+
+```json
+{\"access_token\": \"a\", \"expires_in\": 3600}
+```
+";
+    let endpoints = endpoints("t.md", "md", page);
+    assert_eq!(
+        endpoints[0].encoding,
+        authgen_descriptor::model::Encoding::Form
+    );
+}
+
+#[test]
+fn a_sentence_saying_url_encoded_form_not_json_is_a_form_and_error_bodies_give_no_parameters() {
+    let page = "# Token
+
+POST https://api.example.com/oauth2/token
+
+The body is a regular URL-encoded form (not JSON).
+
+Request
+
+```json
+{\"error\": \"invalid_client\", \"error_description\": \"Client authentication failed\"}
+```
+
+| Name | Required | Description |
+|---|---|---|
+| grant_type | yes | `client_credentials` |
+
+```json
+{\"access_token\": \"a\", \"expires_in\": 3600}
+```
+";
+    let endpoints = endpoints("t.md", "md", page);
+    assert_eq!(
+        endpoints[0].encoding,
+        authgen_descriptor::model::Encoding::Form
+    );
+    let names: Vec<&str> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["grant_type"]);
 }

@@ -757,6 +757,18 @@ fn listed_codes(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// A sample that is an OAuth error body (`{"error": "invalid_client", "error_description": …}`)
+/// or an HTTP error body ([`is_http_error_body`]): what a request never sends.
+pub(super) fn is_error_body(sample: &Value) -> bool {
+    let Some(map) = sample.as_object() else {
+        return false;
+    };
+    let oauth = map.get("error").is_some_and(Value::is_string)
+        && map.len() <= 5
+        && !map.keys().any(|k| names_token_field(k));
+    oauth || is_http_error_body(sample)
+}
+
 /// A sample that is an HTTP error body wherever a page shows it: a small object with an HTTP
 /// error status in a code field and a message beside it (`{"status": 403, "message": "invalid
 /// client secret"}`), and no token.

@@ -714,9 +714,9 @@ fn request_samples<'p>(page: &Page<'p>, range: Range<usize>) -> Vec<Sample<'p>> 
                 page.section(i),
                 Section::RequestSample | Section::Request(_)
             ) || introduced_as_request(page, i))
-                && !page
-                    .sample(i)
-                    .is_some_and(|v| super::response::is_token_response(v, 0)) =>
+                && !page.sample(i).is_some_and(|v| {
+                    super::response::is_token_response(v, 0) || super::envelope::is_error_body(v)
+                }) =>
             {
                 Some((i, text.as_str(), lang.as_deref(), *line))
             }
@@ -877,7 +877,6 @@ fn choose_encoding(
                 .map(|e| (e, row.line))
         })
     });
-    let stated = header.or(stated);
     if endpoint.method == Method::Get {
         return Encoding::Query;
     }
@@ -885,10 +884,21 @@ fn choose_encoding(
         .iter()
         .find(|(_, label, _)| !is_program_label(label))
         .map(|(e, _, line)| (*e, *line));
-    let (chosen, line, why) = match (stated, literal) {
-        (Some((e, line)), _) => (e, line, "the page says so"),
-        (None, Some((e, line))) => (e, line, "the request sample sends it"),
-        (None, None) => match majority(&hints) {
+    // Two or more code samples (curl commands, raw requests, request bodies, SDK calls) that
+    // all send one encoding outweigh a sentence that names another: the samples are what was
+    // run. A `Content-Type` header row still decides.
+    let unanimous = hints
+        .first()
+        .filter(|(e, ..)| hints.len() >= 2 && hints.iter().all(|(o, ..)| o == e))
+        .map(|(e, _, line)| (*e, *line));
+    let (chosen, line, why) = match (header, stated, unanimous, literal) {
+        (Some((e, line)), ..) => (e, line, "the page says so"),
+        (None, Some((s, _)), Some((e, line)), _) if s != e => {
+            (e, line, "every code sample sends it")
+        }
+        (None, Some((e, line)), ..) => (e, line, "the page says so"),
+        (None, None, _, Some((e, line))) => (e, line, "the request sample sends it"),
+        (None, None, _, None) => match majority(&hints) {
             Some((e, line)) => (e, line, "most code samples send it"),
             None => (
                 Encoding::Json,
@@ -1039,9 +1049,13 @@ fn stated_encoding(text: &str) -> Option<Encoding> {
     }
     if case::contains(&lower, "multipart") || case::contains(&lower, "form-data") {
         Some(Encoding::Multipart)
-    } else if case::contains(&lower, "x-www-form-urlencoded") || case::contains(&lower, "表单") {
+    } else if ["urlencoded", "url-encoded", "form-encoded", "表单"]
+        .iter()
+        .any(|w| case::contains(&lower, w))
+    {
+        // Checked before JSON: "a URL-encoded form (not JSON)".
         Some(Encoding::Form)
-    } else if case::contains(&lower, "json") {
+    } else if case::contains(&lower, "json") && !case::contains(&lower, "not json") {
         Some(Encoding::Json)
     } else {
         None
