@@ -594,6 +594,10 @@ fn error_codes(
                 for (code, message) in oauth_codes(text) {
                     push(code, message, *line);
                 }
+                // Error bodies quoted inline: `{"error":"invalid_code"}  -> wrong client secret`.
+                for (code, message) in inline_error_bodies(text) {
+                    push(code, message, *line);
+                }
             }
             Block::Table(table) => {
                 let Some(columns) = page.columns(index) else {
@@ -818,6 +822,46 @@ fn oauth_codes(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The `error` values of error bodies quoted inline in prose (`{"error":"invalid_code"}`), each
+/// with what follows the body on its line as the meaning.
+fn inline_error_bodies(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if !text.contains("\"error\"") {
+        return out;
+    }
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("\"error\"") {
+            let after = rest[at + 7..].trim_start();
+            let Some(value) = after
+                .strip_prefix(':')
+                .map(str::trim_start)
+                .and_then(|v| v.strip_prefix('"'))
+            else {
+                rest = &rest[at + 7..];
+                continue;
+            };
+            let Some(end) = value.find('"') else {
+                break;
+            };
+            let code = &value[..end];
+            let tail = &value[end + 1..];
+            let message = tail
+                .split_once('}')
+                .map_or("", |(_, m)| m)
+                .trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '-' | '>' | '→' | ':' | '—')
+                })
+                .trim();
+            if looks_like_code(code) && !out.iter().any(|(c, _)| c == code) {
+                out.push((code.to_owned(), message.to_owned()));
+            }
+            rest = tail;
+        }
+    }
+    out
+}
+
 /// Where `word` occurs in `text` as a whole word (not inside `my_invalid_client_id`).
 fn find_word(text: &str, word: &str) -> Option<usize> {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -965,6 +1009,23 @@ mod tests {
         ] {
             assert!(!is_http_error_body(&body(not_one)), "{not_one}");
         }
+    }
+
+    #[test]
+    fn error_bodies_quoted_inline_give_their_codes() {
+        assert_eq!(
+            inline_error_bodies(
+                "  {\"error\":\"invalid_code\"}            -> wrong client secret\n  {\"error\": \"invalid_redirect_uri\"} -> redirect differs"
+            ),
+            [
+                ("invalid_code".to_owned(), "wrong client secret".to_owned()),
+                (
+                    "invalid_redirect_uri".to_owned(),
+                    "redirect differs".to_owned()
+                )
+            ]
+        );
+        assert!(inline_error_bodies("the \"error\" field").is_empty());
     }
 
     #[test]
