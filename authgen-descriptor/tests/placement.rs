@@ -9,8 +9,9 @@
 //!   labels what follows; `Headers`/`Body` after it are the response's.
 //! - A sample call with a concrete id (`/v1/artists/0TnOYISbd1XYRBk9myaseg`) shows how to use the
 //!   token; it is no protected endpoint (a documented `{id}` form is).
-//! - A label over its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`) starts
-//!   the body's parameters.
+//! - A label over or before its media type (`REQUEST BODY *` / `application/x-www-form-urlencoded`,
+//!   `Body 参数 application/json`) starts the body's parameters; a row may be one box
+//!   (`developerId integer 必需`).
 //! - A heading that is a key (`#### 接口URL`) takes its value from the next block (`> …/gettoken`).
 //! - A plain-text environment list (`正式  api_host = https://…`), or any list of labelled bare
 //!   hosts (`EU  https://accounts.example.eu`), names the base URLs.
@@ -627,4 +628,34 @@ Request
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(names, ["grant_type"]);
+}
+
+#[test]
+fn rows_written_in_one_box_under_a_label_with_its_media_type() {
+    let html = "<h1>Token</h1><p>POST https://api.example.com/oauth/token</p>
+<h2>请求参数</h2>
+<p>Header 参数</p>
+<div>Content-Type string 必需</div>
+<p>Body 参数 application/x-www-form-urlencoded</p>
+<div>developerId integer 必需</div><div>开发者 ID</div>
+<div>version string 可选</div><div>接口版本</div>
+<pre><code>{\"code\": 0, \"data\": {\"accessToken\": \"t\", \"expireIn\": 2592000}}</code></pre>";
+    let endpoints = endpoints("t.html", "html", html);
+    let params: Vec<(&str, Location, bool)> = endpoints[0]
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("Content-Type", Location::Header, true),
+            ("developerId", Location::Body, true),
+            ("version", Location::Body, false)
+        ]
+    );
+    assert_eq!(
+        endpoints[0].params[1].ty,
+        authgen_descriptor::model::ValueType::Integer
+    );
 }

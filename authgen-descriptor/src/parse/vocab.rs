@@ -143,9 +143,8 @@ fn column_of(h: &str) -> Option<Column> {
 /// Reads a required marker: `Some(true)` for 是/必须/True/Y/yes..., `Some(false)` for 否/非必须/..., `None` if blank or unknown.
 pub fn required(cell: &str) -> Option<bool> {
     with_normalized(cell, |c| match c {
-        "是" | "必须" | "必填" | "必传" | "true" | "y" | "yes" | "required" | "1" | "√" | "✓" => {
-            Some(true)
-        }
+        "是" | "必须" | "必填" | "必传" | "必需" | "必选" | "true" | "y" | "yes" | "required"
+        | "1" | "√" | "✓" => Some(true),
         "否" | "非必须" | "非必填" | "可选" | "选填" | "false" | "n" | "no" | "optional" | "0" => {
             Some(false)
         }

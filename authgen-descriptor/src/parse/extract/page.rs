@@ -158,13 +158,21 @@ fn contexts(blocks: &[Block]) -> Vec<Context<'_>> {
                 Block::Paragraph { text, .. } if is_short_label(text) => {
                     set_label(&mut current, heading_section, text);
                 }
-                // A label with the media type under it (`REQUEST BODY *` / `application/json`).
+                // A label with the media type under it or after it (`REQUEST BODY *` /
+                // `application/json`, `Body 参数 application/x-www-form-urlencoded`).
                 Block::Paragraph { text, .. }
-                    if text.split_once('\n').is_some_and(|(label, media)| {
-                        is_short_label(label.trim()) && is_media_type(media.trim())
-                    }) =>
+                    if text.trim().rsplit_once(char::is_whitespace).is_some_and(
+                        |(label, media)| {
+                            is_short_label(label.trim()) && is_media_type(media.trim())
+                        },
+                    ) =>
                 {
-                    set_label(&mut current, heading_section, text);
+                    // The label alone names the section; the media type would drown it.
+                    let label = text
+                        .trim()
+                        .rsplit_once(char::is_whitespace)
+                        .map_or(text.as_str(), |(label, _)| label.trim());
+                    set_label(&mut current, heading_section, label);
                 }
                 // A list item that only names a part of the call (API Blueprint's `+ Request
                 // (application/json)`, `+ Response 200`, a bullet `- 返回参数`) labels what

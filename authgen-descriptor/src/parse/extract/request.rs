@@ -448,6 +448,29 @@ fn schema_row_params(
         let Some(name) = text_of(index) else {
             continue;
         };
+        // The whole row in one box (`developerId integer 必需`, Apidog's layout).
+        if let Some((name, ty, required)) = compact_row(name) {
+            if !endpoint.params.iter().any(|p| p.name == name) {
+                let description = text_of(index + 1)
+                    .filter(|d| compact_row(d).is_none())
+                    .map(str::to_owned);
+                endpoint.params.push(Param {
+                    name: name.to_owned(),
+                    rust_name: snake_case(name),
+                    location,
+                    required,
+                    ty,
+                    max_length: None,
+                    secret: is_secret(name, description.as_deref()),
+                    description,
+                    example: None,
+                    role: Role::Credential,
+                    alternatives: Vec::new(),
+                    source: page.source(page.doc.blocks[index].line()),
+                });
+            }
+            continue;
+        }
         if !is_param_name(name) || endpoint.params.iter().any(|p| p.name == name) {
             continue;
         }
@@ -472,6 +495,18 @@ fn schema_row_params(
             source: page.source(page.doc.blocks[index].line()),
         });
     }
+}
+
+/// A schema row written in one box: a name, a type word and a required marker (`developerId
+/// integer 必需`, `scope string optional`).
+fn compact_row(text: &str) -> Option<(&str, ValueType, bool)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let [name, ty, marker] = words.as_slice() else {
+        return None;
+    };
+    let ty = vocab::value_type(ty).filter(|t| *t != ValueType::Unknown)?;
+    let required = vocab::required(marker)?;
+    is_param_name(name).then_some((*name, ty, required))
 }
 
 /// What the boxes under a schema row's name say: its type (`string`, `Type: string`, or a
