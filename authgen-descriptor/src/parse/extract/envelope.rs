@@ -802,8 +802,17 @@ fn oauth_codes(text: &str) -> Vec<(String, String)> {
     if !text.contains("_") {
         return out;
     }
+    // One search per code over the whole text; lines are looked at for the codes it holds.
+    let present: Vec<&str> = crate::parse::vocab::OAUTH_ERROR_CODES
+        .iter()
+        .copied()
+        .filter(|code| text.contains(code))
+        .collect();
+    if present.is_empty() {
+        return out;
+    }
     for line in text.lines() {
-        for code in crate::parse::vocab::OAUTH_ERROR_CODES {
+        for code in &present {
             let Some(at) = find_word(line, code) else {
                 continue;
             };

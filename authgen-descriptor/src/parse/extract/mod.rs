@@ -667,6 +667,9 @@ fn method_badge_facts(page: &Page<'_>, index: usize, test: bool, facts: &mut Fac
 /// page and its section (the blocks under the same heading) states another path outside a
 /// sentence: in a label, a line of its own, a table or code.
 fn drop_prose_references(page: &Page<'_>, facts: &mut Facts) {
+    if !facts.lines.iter().any(|f| f.in_sentence) {
+        return;
+    }
     let mut section = Vec::with_capacity(page.doc.blocks.len());
     let mut current = 0;
     for (i, block) in page.doc.blocks.iter().enumerate() {
@@ -683,24 +686,19 @@ fn drop_prose_references(page: &Page<'_>, facts: &mut Facts) {
         .filter(|f| !f.in_sentence)
         .map(|f| (f.url.path.as_str(), section_of(f)))
         .collect();
-    let references: Vec<usize> = facts
+    let reference: Vec<bool> = facts
         .lines
         .iter()
-        .enumerate()
-        .filter(|(_, f)| {
+        .map(|f| {
             f.in_sentence
                 && !stated.iter().any(|(path, _)| *path == f.url.path)
                 && stated
                     .iter()
                     .any(|(path, s)| *s == section_of(f) && *path != f.url.path)
         })
-        .map(|(i, _)| i)
         .collect();
-    let mut index = 0;
-    facts.lines.retain(|_| {
-        index += 1;
-        !references.contains(&(index - 1))
-    });
+    let mut reference = reference.into_iter();
+    facts.lines.retain(|_| !reference.next().unwrap_or(false));
 }
 
 /// A stated call (`GET https://…/getcallbackip?access_token=…`) whose own blocks present a token
@@ -1107,13 +1105,15 @@ fn prose_hosts(index: usize, block: &Block, facts: &mut Facts) {
     .any(|w| case::contains_ascii_ci(text, w) || text.contains(w));
     // Or a list whose every line is a short label and a bare host (`EU  https://accounts.x.eu`).
     let bare_host = |word: &str| parse_url(word).is_some_and(|u| u.host.is_some() && u.path == "/");
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let host_list = lines.len() >= 2
-        && lines.iter().all(|l| {
-            let words: Vec<&str> = l.split_whitespace().collect();
-            words.len() <= 4 && words.iter().filter(|w| bare_host(w)).count() == 1
-        });
-    if !about_hosts && !host_list {
+    let host_list = || {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        lines.len() >= 2
+            && lines.iter().all(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words.len() <= 4 && words.iter().filter(|w| bare_host(w)).count() == 1
+            })
+    };
+    if !about_hosts && !host_list() {
         return;
     }
     for (offset, text_line) in text.lines().enumerate() {

@@ -345,17 +345,41 @@ fn join_json_trees(blocks: Vec<Block>) -> Vec<Block> {
     if !blocks.iter().any(opens) {
         return blocks;
     }
-    let mut out = Vec::with_capacity(blocks.len());
     // Paragraphs looked at in all attempts: a page of a million lone `{` boxes stays linear.
     let mut budget = blocks.len().saturating_mul(4).saturating_add(10_000);
+    // The runs to join, `(start, end, code)`, found first; then the blocks are moved, not cloned.
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < blocks.len() {
         if let Some((end, code)) = json_tree_at(&blocks, i, &mut budget) {
-            out.push(code);
+            runs.push((i, end, code));
             i = end;
         } else {
-            out.push(blocks[i].clone());
             i += 1;
+        }
+    }
+    if runs.is_empty() {
+        return blocks;
+    }
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut runs = runs.into_iter().peekable();
+    for (i, block) in blocks.into_iter().enumerate() {
+        match runs.peek_mut() {
+            Some((start, end, code)) if i >= *start && i < *end => {
+                if i == *start {
+                    out.push(std::mem::replace(
+                        code,
+                        Block::Paragraph {
+                            text: String::new(),
+                            line: 0,
+                        },
+                    ));
+                }
+                if i + 1 == *end {
+                    runs.next();
+                }
+            }
+            _ => out.push(block),
         }
     }
     out
